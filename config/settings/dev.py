@@ -1,0 +1,6 @@
+"""Local development: `make run` serves the demo with these settings."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
