@@ -4,6 +4,7 @@ Every StructBlock has an icon, a template, a description and a preview value, so
 admin's block picker shows what it will look like.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
@@ -34,9 +35,7 @@ class LinkBlock(blocks.StructBlock):
         result = super().clean(value)
         if not result.get("page") and not result.get("url"):
             raise blocks.StructBlockValidationError(
-                block_errors={
-                    "page": blocks.BlockValidationError(_("Choose a page or give an address."))
-                }
+                block_errors={"page": ValidationError(_("Choose a page or give an address."))}
             )
         return result
 

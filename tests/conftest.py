@@ -22,8 +22,7 @@ def _fail_on_logged_errors(request, caplog):
     errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
     if errors:
         pytest.fail(
-            "The test logged errors:\n"
-            + "\n".join(f"{r.name}: {r.getMessage()}" for r in errors)
+            "The test logged errors:\n" + "\n".join(f"{r.name}: {r.getMessage()}" for r in errors)
         )
 
 

@@ -250,7 +250,7 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 }
 CSP_ADMIN_URL_PREFIXES = ("/admin/",)
 
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site
+X_FRAME_OPTIONS = "DENY"  # Wagtail lifts it to SAMEORIGIN on its preview views
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

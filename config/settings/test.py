@@ -1,7 +1,7 @@
 """The test suite: fast hashing, mail kept in memory, tasks run at once."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"
@@ -16,7 +16,12 @@ MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file-backed test database: an in-memory one is shared-cache, where concurrent
     # threads get "table is locked" whatever the timeout and WAL is impossible.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))
+    }
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Templates the tests' example hooks render (panels, emails).
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
