@@ -55,10 +55,12 @@ def test_run_daily_sends_a_dated_message_once_even_when_run_twice(
 
 
 def test_run_daily_sends_again_on_another_day(db, ambassador, django_capture_on_commit_callbacks):
-    with hooks.register_temporarily(home_hooks.DAILY_WORK, _reminder_hook(ambassador)):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("run_daily", "--date", "2027-03-01", stdout=StringIO())
-            call_command("run_daily", "--date", "2027-03-02", stdout=StringIO())
+    with (
+        hooks.register_temporarily(home_hooks.DAILY_WORK, _reminder_hook(ambassador)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("run_daily", "--date", "2027-03-01", stdout=StringIO())
+        call_command("run_daily", "--date", "2027-03-02", stdout=StringIO())
 
     assert len(mail.outbox) == 2
     assert NotificationLog.objects.count() == 2
@@ -74,10 +76,12 @@ def test_run_daily_task_runs_the_same_daily_work(
 ):
     from home.tasks import run_daily
 
-    with hooks.register_temporarily(home_hooks.DAILY_WORK, _reminder_hook(ambassador)):
-        with django_capture_on_commit_callbacks(execute=True):
-            first = run_daily.enqueue()
-            second = run_daily.enqueue()
+    with (
+        hooks.register_temporarily(home_hooks.DAILY_WORK, _reminder_hook(ambassador)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        first = run_daily.enqueue()
+        second = run_daily.enqueue()
 
     assert (first.return_value, second.return_value) == (1, 0)
     assert len(mail.outbox) == 1
