@@ -220,3 +220,27 @@ def test_staff_factory_personas_belong_to_their_group(staff, manager):
     assert list(staff.groups.values_list("name", flat=True)) == [EQUIPE]
     assert list(manager.groups.values_list("name", flat=True)) == [RESPONSABLES]
     assert UserFactory().has_perm("wagtailadmin.access_admin") is False
+
+
+def test_a_superuser_creates_an_account_by_email_in_the_wagtail_admin(client, db):
+    from home.models import User
+
+    admin = User.objects.create_superuser("admin@exemple.fr", "secret")
+    client.force_login(admin)
+
+    response = client.post(
+        "/admin/users/new/",
+        {
+            "email": "Nouvel.Equipier@Exemple.fr",
+            "first_name": "Noé",
+            "last_name": "Martin",
+            "password1": "un-secret-assez-long-42",
+            "password2": "un-secret-assez-long-42",
+            "is_active": "on",
+        },
+    )
+
+    assert response["Location"] == "/admin/users/"
+    created = User.objects.get(first_name="Noé")
+    assert created.email.lower() == "nouvel.equipier@exemple.fr"
+    assert created.check_password("un-secret-assez-long-42")
