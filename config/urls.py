@@ -17,7 +17,11 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents stay behind Wagtail's permission-checked serve view.
+    for folder in ("images", "original_images"):
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{folder}/", document_root=settings.MEDIA_ROOT / folder
+        )
 
 # Wagtail's page serving comes last: it answers every other URL.
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -244,3 +244,20 @@ def test_a_superuser_creates_an_account_by_email_in_the_wagtail_admin(client, db
     created = User.objects.get(first_name="Noé")
     assert created.email.lower() == "nouvel.equipier@exemple.fr"
     assert created.check_password("un-secret-assez-long-42")
+
+
+@pytest.mark.parametrize("signed_in_as_ambassador", [False, True])
+def test_home_page_query_count_is_pinned(
+    client, django_assert_num_queries, signed_in_as_ambassador
+):
+    if signed_in_as_ambassador:
+        client.force_login(AmbassadorProfileFactory().user)
+    AmbassadorProfileFactory.create_batch(20)  # ambassadors do not change the home page's cost
+    client.get("/")  # the first request of a site creates its settings row
+    # Anonymous: site, page, Wagtail's view-restriction check (ancestors, restrictions),
+    # site settings = 5 (the userbar needs no query without a user). Signed in: + session,
+    # user, the userbar's two permission queries and the idle-timeout session save
+    # (savepoint, update, release) = 12.
+    with django_assert_num_queries(12 if signed_in_as_ambassador else 5):
+        response = client.get("/")
+    assert response.status_code == 200
