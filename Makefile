@@ -18,6 +18,7 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 messages: install
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: apt-get install gettext (needed to compile the French catalogue)"; exit 1; }
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 run: install messages

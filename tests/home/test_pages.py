@@ -261,3 +261,19 @@ def test_home_page_query_count_is_pinned(
     with django_assert_num_queries(12 if signed_in_as_ambassador else 5):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_the_club_logo_from_site_settings_is_shown_in_the_header(
+    client, home_page, settings, tmp_path
+):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.MEDIA_ROOT = tmp_path
+    logo = Image.objects.create(title="Logo du club", file=get_test_image_file())
+    SiteSettings.objects.update_or_create(site=home_page.get_site(), defaults={"logo": logo})
+
+    html = client.get("/").content.decode()
+
+    assert 'class="brand__logo"' in html
+    assert 'alt=""' in html  # the club's name follows as text: the logo is decorative
