@@ -1,0 +1,224 @@
+"""`make bench`: each key page against a bare Wagtail page, same machine, same database,
+same user, one run.
+
+Adding a page is one line in `PAGES` below: ``(name, path)``. The name is the page's
+key in the table and in `results.json` (short, lowercase, unique); the path is
+requested as the signed-in demo ambassador camille@ambassadeurs.example and must
+answer 200 to them, both through Django's test client and over HTTP. Paths may rely on
+anything `seed_demo` creates (it is deterministic). Nothing else needs to change.
+
+A run, in order (details and how to read the figures in `bench/README.md`):
+
+1. the database: `bench/bench.sqlite3`, deleted first, or `DATABASE_URL` when set
+   (reused: migrated and seeded, never deleted); `migrate`; `seed_demo --scale
+   BENCH_SCALE --force`; the bare page (rich text as long as the home page's text,
+   the site's `base.html`) published under the home page;
+2. response times in process: warm-up rounds, then `BENCH_REPEAT` rounds requesting
+   every page (the bare one included) once each, in a new random order each round;
+   median and p95 per page, and their ratios to the bare page;
+3. query counts per page (`CaptureQueriesContext`), and each response's size;
+4. throughput over HTTP: gunicorn on a free 127.0.0.1 port, concurrent clients sending
+   signed-in session cookies, `BENCH_SECONDS` per page; requests/s and the ratio to
+   the bare page; gunicorn is stopped at the end, also on error, Ctrl-C or SIGTERM;
+5. the table on stdout (progress on stderr) and `bench/results.json`.
+
+Exits 0 when every request answered 200; otherwise it stops at the first failure with a
+message and exits non-zero. Timings are never compared with thresholds: read the ratios.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+PAGES: list[tuple[str, str]] = [
+    ("home", "/"),
+    ("mon_espace", "/mon-espace/"),
+]
+"""The measured pages, ``(name, path)``, in the order the table lists them."""
+
+BASELINE = "bare"
+"""The name of the bare page in the table and in `results.json`."""
+
+WARMUP_ROUNDS = 20
+"""Untimed rounds (every page once) before timing: caches, templates, connections."""
+
+THROUGHPUT_ROUND_S = 0.5
+"""Each page's `BENCH_SECONDS` are split into rounds of about this length (at least
+two); the page order is reversed from one round to the next (A B C, C B A, A B C…) so
+drift and other processes' bursts touch all pages alike."""
+
+THROUGHPUT_MAX_REQUESTS = 20_000
+"""At most this many requests per page and round, however fast the machine."""
+
+HTTP_WARMUP_REQUESTS = 10
+"""Untimed requests per client thread and page before the throughput rounds."""
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+
+
+def env_number(name: str, default: float, kind: type, minimum: float) -> float:
+    """The environment variable `name` as `kind` (int or float) at least `minimum`, or
+    `default` when unset or empty; exits with a message on any other value."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        sys.exit(f"{name} must be a {kind.__name__} of at least {minimum}, not {raw!r}.")
+    return value
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _stop_on_sigterm(signum, frame):
+    # Unwind like Ctrl-C does, so every `finally` (gunicorn's stop) runs.
+    raise SystemExit(128 + signum)
+
+
+def main() -> int:
+    """Run the benchmark; 0 on success, 1 when a page or the server failed, 130 when
+    interrupted. gunicorn is stopped in every case."""
+    scale = env_number("BENCH_SCALE", 1000, int, 0)
+    repeat = env_number("BENCH_REPEAT", 200, int, 1)
+    seconds = env_number("BENCH_SECONDS", 3.0, float, 0.1)
+    names = [BASELINE, *(name for name, _path in PAGES)]
+    if len(set(names)) != len(names):
+        sys.exit(f"Page names must be unique and differ from {BASELINE!r}: {names}")
+
+    # Run as `python bench/run.py`: import from the project, not from bench/ itself.
+    if sys.path and Path(sys.path[0]).resolve() == BENCH_DIR:
+        sys.path[0] = str(ROOT)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+
+    import django
+
+    django.setup()
+
+    from bench.measure import BenchError
+    from bench.throughput import ServerError
+
+    try:
+        return run(scale=scale, repeat=repeat, seconds=seconds)
+    except (BenchError, ServerError) as error:
+        print(f"\nbench FAILED: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nbench interrupted.", file=sys.stderr)
+        return 130
+
+
+def run(*, scale: int, repeat: int, seconds: float) -> int:
+    """Prepare, measure, report (see the module's docstring); raises on any failure."""
+    from django.conf import settings
+    from django.db import connections
+    from django.urls import reverse
+
+    from bench import measure, prepare, report, throughput
+
+    started = time.perf_counter()
+    machine = report.machine_info()
+    fresh = prepare.database_reset_if_sqlite()
+    progress(
+        f"Preparing the {'fresh SQLite' if fresh else 'DATABASE_URL'} database: migrate, "
+        f"seed_demo --scale {scale} --force, bare page…"
+    )
+    prepare.database_prepare(scale=scale)
+    home_chars = prepare.home_text_length()
+    bare = prepare.bare_page_ensure(min_text_length=home_chars)
+    user = prepare.ambassador()
+    pages = {BASELINE: bare.get_url(), **dict(PAGES)}
+    progress(f"  ready in {time.perf_counter() - started:.1f} s; bare page at {pages[BASELINE]}")
+
+    client = measure.signed_in_client(user)
+    progress(f"Timing {len(pages)} pages × {repeat}, after {WARMUP_ROUNDS} warm-up rounds…")
+    timings = measure.time_pages(client, pages, repeat=repeat, warmup=WARMUP_ROUNDS)
+    queries = {name: measure.count_queries(client, path) for name, path in pages.items()}
+    sizes = {name: measure.response_size(client, path) for name, path in pages.items()}
+
+    cookies = [
+        f"{settings.SESSION_COOKIE_NAME}={prepare.session_create(user)}"
+        for _ in range(throughput.CLIENTS)
+    ]
+    connections.close_all()  # the server's workers open their own
+    rounds = max(2, round(seconds / THROUGHPUT_ROUND_S))
+    progress(
+        f"Throughput: gunicorn, {throughput.WORKERS} workers, {throughput.CLIENTS} clients, "
+        f"{seconds:g} s per page in {rounds} rounds…"
+    )
+    rates = {name: throughput.Throughput(0, 0.0) for name in pages}
+    with throughput.gunicorn_server() as server:
+        throughput.session_check(server, path=reverse("home:mon_espace"), cookie=cookies[0])
+        for path in pages.values():
+            throughput.measure(
+                server,
+                path=path,
+                cookies=cookies,
+                seconds=seconds,
+                max_requests=HTTP_WARMUP_REQUESTS * len(cookies),
+            )
+        order = list(pages.items())
+        for _round in range(rounds):
+            for name, path in order:
+                rates[name] += throughput.measure(
+                    server,
+                    path=path,
+                    cookies=cookies,
+                    seconds=seconds / rounds,
+                    max_requests=THROUGHPUT_MAX_REQUESTS,
+                )
+            order.reverse()
+
+    data = report.results(
+        pages=[
+            report.PageResult(
+                name=name,
+                path=path,
+                timing=timings[name],
+                queries=queries[name],
+                body_bytes=sizes[name],
+                throughput=rates[name],
+            )
+            for name, path in pages.items()
+        ],
+        baseline=BASELINE,
+        machine=machine,
+        run={
+            "scale": scale,
+            "repetitions": repeat,
+            "warmup_rounds": WARMUP_ROUNDS,
+            "user": prepare.AMBASSADOR_EMAIL,
+            "bare_page": {
+                "home_text_chars": home_chars,
+                "bare_text_chars": prepare.text_length(bare.body),
+            },
+            "throughput": {
+                "server": "gunicorn",
+                "workers": throughput.WORKERS,
+                "worker_class": throughput.WORKER_CLASS,
+                "clients": throughput.CLIENTS,
+                "seconds_per_page": seconds,
+                "rounds": rounds,
+                "max_requests_per_round": THROUGHPUT_MAX_REQUESTS,
+            },
+        },
+    )
+    report.write_results(data)
+    print(report.table(data))
+    elapsed = time.perf_counter() - started
+    print(f"\nWrote {report.RESULTS_PATH.relative_to(ROOT)}; the run took {elapsed:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
