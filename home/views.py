@@ -30,7 +30,8 @@ class SignInView(auth_views.LoginView):
 
     def get_success_url(self):
         next_url = self.get_redirect_url()
-        if next_url:
+        # Signing in from the home page means "take me to my place", not "back home".
+        if next_url and next_url != "/":
             return next_url
         return landing_url(self.request.user)
 

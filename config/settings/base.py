@@ -190,6 +190,7 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "c
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # SVG uploads stay off
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hashes sent out; CSP-clean avatars
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one password reset flow: the site's
 
 # Background work through Django's tasks API.

@@ -176,3 +176,9 @@ def test_emails_are_unique_whatever_their_case(db, ambassador):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(email="AMBASSADRICE@exemple.fr")
     assert User.objects.create_user("Nouveau@Exemple.FR", "x").email == "nouveau@exemple.fr"
+
+
+def test_signing_in_from_the_home_page_lands_in_mon_espace(client, ambassador):
+    response = _sign_in(client, ambassador.email, next_url="/")
+
+    assert response["Location"] == "/mon-espace/"
