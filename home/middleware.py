@@ -1,10 +1,13 @@
-"""Request-wide rules: the Content Security Policy and the session's absolute lifetime."""
+"""Request-wide rules: the Content Security Policy, the session's absolute lifetime and
+the interface language."""
 
 import time
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -44,3 +47,18 @@ class SessionAbsoluteTimeoutMiddleware:
             if now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
         return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """French for everyone unless they chose otherwise with `set_language` (a cookie).
+
+    Django's own middleware would follow the browser's Accept-Language; the club's
+    interface is French first, whatever the browser says, and English on request.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
