@@ -1,7 +1,10 @@
 """The staff's groups, *Équipe* and *Responsables*, and the Wagtail permissions they hold.
 
-`ensure_groups` is written against an app registry so the data migration (historical
-models) and the tests (after a flush) build the very same groups.
+`ensure_groups` is written against an app registry so the data migrations (historical
+models) and the tests (after a flush) build the very same groups. Each data migration
+passes the part of the spec it adds (frozen in the migration), the tests pass `GROUPS`,
+the whole current spec. A later app that needs staff permissions adds a data migration
+calling `ensure_groups(apps, {EQUIPE: ([...], [], []), ...})` and extends `GROUPS`.
 """
 
 EQUIPE = "Équipe"
@@ -17,7 +20,12 @@ _EQUIPE_MODEL_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
+_EQUIPE_MODEL_PERMISSIONS += [
+    ("home", "view_ambassadorprofile"),
+    ("home", "invite_ambassador"),
+]
 _RESPONSABLES_EXTRA_MODEL_PERMISSIONS = [
+    ("home", "suspend_ambassador"),
     ("wagtailimages", "delete_image"),
     ("wagtaildocs", "delete_document"),
     ("home", "change_sitesettings"),
@@ -56,8 +64,9 @@ GROUPS = {
 }
 
 
-def ensure_groups(apps) -> None:
-    """Create (or complete) both groups with their permissions. Idempotent."""
+def ensure_groups(apps, spec=None) -> None:
+    """Create (or complete) the groups of `spec` (default: `GROUPS`) with their
+    permissions: ``{name: (model perms, page perms, collection perms)}``. Idempotent."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     Page = apps.get_model("wagtailcore", "Page")
@@ -70,7 +79,7 @@ def ensure_groups(apps) -> None:
 
     root_page = Page.objects.filter(depth=1).first()
     root_collection = Collection.objects.filter(depth=1).first()
-    for name, (model_perms, page_perms, collection_perms) in GROUPS.items():
+    for name, (model_perms, page_perms, collection_perms) in (spec or GROUPS).items():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(*[permission(app, code) for app, code in model_perms])
         if root_page is not None:

@@ -141,6 +141,27 @@ class AmbassadorProfile(models.Model):
     consent_directory = models.BooleanField(
         _("agrees to appear in the ambassadors' directory"), default=False
     )
+    data_consent_at = models.DateTimeField(
+        _("agreed to the processing of personal data on"), null=True, blank=True
+    )
+    notify_missions = models.BooleanField(_("email me when a mission opens to me"), default=True)
+    notify_reminders = models.BooleanField(
+        _("email me reminders (missions, badges about to expire)"), default=True
+    )
+    notify_feedback = models.BooleanField(
+        _("email me news of the projects I reported"), default=True
+    )
+    request_message = models.TextField(
+        _("membership request message"),
+        blank=True,
+        help_text=_("What the person wrote when asking to join."),
+    )
+    status_reason = models.TextField(
+        _("reason for the status"),
+        blank=True,
+        help_text=_("Why the membership was suspended or declined, as told to the person."),
+    )
+    invited_at = models.DateTimeField(_("last invited on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     # Fields that make a profile useful for missions, in the order Mon espace asks for them.
@@ -156,8 +177,13 @@ class AmbassadorProfile(models.Model):
     )
 
     class Meta:
-        verbose_name = _("ambassador profile")
-        verbose_name_plural = _("ambassador profiles")
+        verbose_name = _("ambassador")
+        verbose_name_plural = _("ambassadors")
+        ordering = ["user__last_name", "user__first_name"]
+        permissions = [
+            ("invite_ambassador", _("Can invite ambassadors and answer membership requests")),
+            ("suspend_ambassador", _("Can suspend and reactivate ambassadors")),
+        ]
 
     def __str__(self):
         return str(self.user)

@@ -8,9 +8,20 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
-from .models import HomePage, NotificationLog, User
+from . import hooks
+from .models import (
+    AmbassadorProfile,
+    HomePage,
+    MembershipStatus,
+    NotificationLog,
+    SiteSettings,
+    User,
+)
 from .tasks import send_email
 
 
@@ -106,3 +117,401 @@ def site_tree_ensure(*, title: str = "Accueil") -> HomePage:
     for page in placeholder:
         page.delete()
     return home
+
+
+# --- Membership ---------------------------------------------------------------------
+#
+# Every change of an ambassador's standing goes through `_status_move`, which refuses
+# transitions the state machine does not allow and records who acted, when and why in
+# Wagtail's log (shown as the membership history on the *fiche ambassadeur*).
+
+MEMBERSHIP_TRANSITIONS: dict[str, set[str]] = {
+    MembershipStatus.INVITED: {MembershipStatus.ACTIVE, MembershipStatus.INVITED},
+    MembershipStatus.REQUESTED: {MembershipStatus.INVITED, MembershipStatus.DECLINED},
+    MembershipStatus.ACTIVE: {MembershipStatus.SUSPENDED, MembershipStatus.LEFT},
+    MembershipStatus.SUSPENDED: {MembershipStatus.ACTIVE, MembershipStatus.LEFT},
+    MembershipStatus.DECLINED: {MembershipStatus.INVITED},
+    MembershipStatus.LEFT: {MembershipStatus.INVITED},
+}
+
+LOG_ACTIONS = {
+    "home.invite": _("Invited"),
+    "home.request": _("Asked to join"),
+    "home.approve": _("Membership request approved"),
+    "home.decline": _("Membership request declined"),
+    "home.accept": _("Invitation accepted"),
+    "home.suspend": _("Suspended"),
+    "home.reactivate": _("Reactivated"),
+    "home.leave": _("Left the club"),
+    "home.delete_account": _("Account deleted"),
+    "home.email_change": _("Email address changed"),
+}
+
+ERROR_TRANSITION = _("This change is not possible: the membership is “%(status)s”.")
+ERROR_REASON_REQUIRED = _("Give a reason: the ambassador will read it.")
+ERROR_EMAIL_TAKEN = _("This email address is already used by another account.")
+
+
+class MembershipError(ValueError):
+    """A membership change that the rules refuse; its message is for the person acting."""
+
+
+def _status_move(
+    profile: AmbassadorProfile,
+    *,
+    to: str,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+) -> AmbassadorProfile:
+    if to not in MEMBERSHIP_TRANSITIONS[profile.status]:
+        raise MembershipError(ERROR_TRANSITION % {"status": profile.get_status_display()})
+    previous = profile.status
+    profile.status = to
+    profile.status_changed_at = timezone.now()
+    profile.status_reason = reason
+    profile.save(update_fields=["status", "status_changed_at", "status_reason"])
+    log(
+        instance=profile,
+        action=action,
+        user=actor,
+        data={"from": previous, "to": to, "reason": reason},
+    )
+    return profile
+
+
+def _locked(profile: AmbassadorProfile) -> AmbassadorProfile:
+    """The profile re-read under a row lock, so two staff acting at once cannot both move
+    it from the same state (no-op on SQLite, where IMMEDIATE transactions serialise)."""
+    return AmbassadorProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+
+
+def invitation_send(*, profile: AmbassadorProfile, actor: User | None) -> None:
+    """Email a fresh one-time link to set a password (valid 7 days). Any earlier link of
+    this person stops working: the unusable password is renewed."""
+    from .tokens import INVITATION_MAX_AGE, invitation_token_make
+
+    user = profile.user
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    profile.invited_at = timezone.now()
+    profile.save(update_fields=["invited_at"])
+    token = invitation_token_make(user)
+    email_send(
+        to=user.email,
+        template="invitation",
+        context={
+            "user": user,
+            "link": absolute_url(reverse("home:invitation", kwargs={"token": token})),
+            "days": INVITATION_MAX_AGE.days,
+            "inviter": actor,
+        },
+    )
+
+
+@transaction.atomic
+def ambassador_invite(
+    *,
+    email: str,
+    actor: User | None,
+    first_name: str = "",
+    last_name: str = "",
+    profile_fields: Mapping[str, Any] | None = None,
+) -> tuple[AmbassadorProfile, bool]:
+    """Invite a person by email: create the account (no usable password) and its profile
+    as `invited`, and send the invitation. Inviting someone who already has a profile
+    re-invites them only if they had declined or left; otherwise it changes nothing.
+    Returns the profile and whether an invitation was sent."""
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+    profile = AmbassadorProfile.objects.filter(user=user).first()
+    if profile is None:
+        profile = AmbassadorProfile(user=user, **(profile_fields or {}))
+        profile.full_clean(exclude=["user"])
+        profile.save()
+        log(instance=profile, action="home.invite", user=actor, data={"to": profile.status})
+    elif profile.status in (MembershipStatus.DECLINED, MembershipStatus.LEFT):
+        _status_move(
+            _locked(profile), to=MembershipStatus.INVITED, action="home.invite", actor=actor
+        )
+    else:
+        return profile, False
+    invitation_send(profile=profile, actor=actor)
+    return profile, True
+
+
+@transaction.atomic
+def invitation_resend(*, profile: AmbassadorProfile, actor: User | None) -> None:
+    profile = _locked(profile)
+    if profile.status != MembershipStatus.INVITED:
+        raise MembershipError(ERROR_TRANSITION % {"status": profile.get_status_display()})
+    log(
+        instance=profile,
+        action="home.invite",
+        user=actor,
+        data={"to": profile.status, "resent": True},
+    )
+    invitation_send(profile=profile, actor=actor)
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, password: str) -> AmbassadorProfile:
+    """The invited person chose a password: the account is theirs and they are active."""
+    profile = _locked(user.ambassador_profile)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _status_move(profile, to=MembershipStatus.ACTIVE, action="home.accept", actor=user)
+    return profile
+
+
+@transaction.atomic
+def membership_request_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    profile_fields: Mapping[str, Any],
+    message: str = "",
+) -> AmbassadorProfile | None:
+    """A newcomer asks to join ("Devenir ambassadeur"). Creates the account without a
+    password and the profile as `requested`, and tells the staff. If the address already
+    has an account, nothing is created and the person is emailed instead (the form's
+    answer stays the same, so it reveals nothing). Returns the new profile, if any."""
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        email_send(
+            to=existing.email, template="membership_request_existing", context={"user": existing}
+        )
+        return None
+    user = User(email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    profile = AmbassadorProfile(
+        user=user,
+        status=MembershipStatus.REQUESTED,
+        request_message=message,
+        data_consent_at=timezone.now(),
+        **profile_fields,
+    )
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    log(instance=profile, action="home.request", user=user, data={"to": profile.status})
+    email_send(to=user.email, template="membership_request_received", context={"user": user})
+    staff_email = _staff_contact_email()
+    if staff_email:
+        email_send(
+            to=staff_email,
+            template="membership_request_staff",
+            context={
+                "user": user,
+                "profile": profile,
+                "link": absolute_url(_admin_profile_path(profile)),
+            },
+        )
+    return profile
+
+
+@transaction.atomic
+def membership_approve(*, profile: AmbassadorProfile, actor: User) -> AmbassadorProfile:
+    """Staff accept a request: the person is invited to set their password."""
+    profile = _locked(profile)
+    _status_move(profile, to=MembershipStatus.INVITED, action="home.approve", actor=actor)
+    invitation_send(profile=profile, actor=actor)
+    return profile
+
+
+@transaction.atomic
+def membership_decline(
+    *, profile: AmbassadorProfile, actor: User, message: str = ""
+) -> AmbassadorProfile:
+    """Staff decline a request; the person is told, with the staff's message if any."""
+    profile = _locked(profile)
+    _status_move(
+        profile, to=MembershipStatus.DECLINED, action="home.decline", actor=actor, reason=message
+    )
+    email_send(
+        to=profile.user.email,
+        template="membership_declined",
+        context={"user": profile.user, "message": message},
+    )
+    return profile
+
+
+@transaction.atomic
+def membership_suspend(
+    *, profile: AmbassadorProfile, actor: User, reason: str
+) -> AmbassadorProfile:
+    """Suspend an active ambassador. Every app releases what they held (mission seats)
+    through `MEMBERSHIP_ENDED`; their history stays. They are told why."""
+    if not reason.strip():
+        raise MembershipError(ERROR_REASON_REQUIRED)
+    profile = _locked(profile)
+    _status_move(
+        profile,
+        to=MembershipStatus.SUSPENDED,
+        action="home.suspend",
+        actor=actor,
+        reason=reason.strip(),
+    )
+    hooks.end_membership_parts(profile.user, status=MembershipStatus.SUSPENDED, actor=actor)
+    email_send(
+        to=profile.user.email,
+        template="membership_suspended",
+        context={"user": profile.user, "reason": profile.status_reason},
+    )
+    return profile
+
+
+@transaction.atomic
+def membership_reactivate(*, profile: AmbassadorProfile, actor: User) -> AmbassadorProfile:
+    profile = _locked(profile)
+    _status_move(profile, to=MembershipStatus.ACTIVE, action="home.reactivate", actor=actor)
+    email_send(
+        to=profile.user.email, template="membership_reactivated", context={"user": profile.user}
+    )
+    return profile
+
+
+@transaction.atomic
+def membership_leave(*, profile: AmbassadorProfile) -> AmbassadorProfile:
+    """The ambassador leaves the club. Apps release what they held; history stays."""
+    profile = _locked(profile)
+    _status_move(profile, to=MembershipStatus.LEFT, action="home.leave", actor=profile.user)
+    hooks.end_membership_parts(profile.user, status=MembershipStatus.LEFT, actor=profile.user)
+    return profile
+
+
+# --- The person's own account -------------------------------------------------------
+
+
+def email_change_request(*, user: User, new_email: str) -> None:
+    """Send a confirmation link to the new address; nothing changes until it is opened."""
+    from .tokens import EMAIL_CHANGE_MAX_AGE, email_change_token_make
+
+    new_email = User.objects.normalize_email(new_email).strip().lower()
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise MembershipError(ERROR_EMAIL_TAKEN)
+    token = email_change_token_make(user, new_email)
+    email_send(
+        to=new_email,
+        template="email_change",
+        context={
+            "user": user,
+            "new_email": new_email,
+            "link": absolute_url(reverse("home:email_change_confirm", kwargs={"token": token})),
+            "days": EMAIL_CHANGE_MAX_AGE.days,
+        },
+    )
+
+
+@transaction.atomic
+def email_change_confirm(*, user: User, new_email: str) -> User:
+    """Apply a confirmed email change; the old address is told."""
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise MembershipError(ERROR_EMAIL_TAKEN)
+    old_email = user.email
+    user.email = new_email
+    user.save(update_fields=["email"])
+    profile = AmbassadorProfile.objects.filter(user=user).first()
+    if profile is not None:
+        log(
+            instance=profile,
+            action="home.email_change",
+            user=user,
+            data={"from": old_email, "to": new_email},
+        )
+    email_send(
+        to=old_email, template="email_changed", context={"user": user, "new_email": new_email}
+    )
+    return user
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """Everything the platform holds about the person, as JSON-serialisable data: the
+    account, the profile and its history here, then each app's part
+    (`PERSONAL_DATA_EXPORT`)."""
+    from .selectors import membership_history
+
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+    }
+    profile = AmbassadorProfile.objects.filter(user=user).first()
+    if profile is not None:
+        data["profile"] = {
+            field.name: _json_value(getattr(profile, field.name))
+            for field in AmbassadorProfile._meta.concrete_fields
+            if field.name not in {"id", "user"}
+        }
+        data["membership_history"] = [
+            {"at": entry.timestamp.isoformat(), "action": entry.action, **(entry.data or {})}
+            for entry in membership_history(profile)
+        ]
+    data.update(hooks.personal_data_parts(user))
+    return data
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the person's account: each app anonymises what it holds
+    (`ACCOUNT_DELETION`), then the account and profile lose everything personal. The
+    agency's records (reports, attendance, the log) stay, without the person."""
+    profile = AmbassadorProfile.objects.filter(user=user).first()
+    if profile is not None and profile.status in (
+        MembershipStatus.ACTIVE,
+        MembershipStatus.SUSPENDED,
+    ):
+        hooks.end_membership_parts(user, status=MembershipStatus.LEFT, actor=user)
+    hooks.delete_account_parts(user)
+    if profile is not None:
+        log(
+            instance=profile,
+            action="home.delete_account",
+            user=None,
+            data={"to": MembershipStatus.LEFT},
+        )
+        for name in AmbassadorProfile.COMPLETENESS_FIELDS + ("request_message", "status_reason"):
+            field = AmbassadorProfile._meta.get_field(name)
+            setattr(profile, name, field.get_default())
+        profile.status = MembershipStatus.LEFT
+        profile.status_changed_at = timezone.now()
+        profile.consent_contact = profile.consent_directory = False
+        profile.save()
+    user.email = f"compte-supprime-{user.pk}@invalid.example"
+    user.first_name = ""
+    user.last_name = _("Deleted account")
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+
+
+def _json_value(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "code"):  # django-countries' Country
+        return value.code
+    return value
+
+
+def _staff_contact_email() -> str:
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return SiteSettings.for_site(site).contact_email if site else ""
+
+
+def _admin_profile_path(profile: AmbassadorProfile) -> str:
+    return reverse("ambassadors:inspect", args=[profile.pk])

@@ -56,7 +56,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "axes.backends.AxesBackend"
 
     def get_success_url(self):
         return landing_url(self.request.user)  # signed in by post_reset_login

@@ -4,6 +4,7 @@ Every value that differs between environments comes from an environment variable
 (see `.env.example`); `dev`, `test` and `production` only choose defaults and guards.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_countries",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "home.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,9 +139,18 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "home.User"
+# django-axes' backend comes first: it refuses locked-out attempts before any password is
+# checked (and, having `get_user`, serves sessions); Django's ModelBackend authenticates.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -145,6 +158,25 @@ LOGIN_URL = "home:login"
 LOGIN_REDIRECT_URL = "home:mon_espace"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day for a forgotten-password link
+
+# Sign-in throttling (django-axes): failures are counted per account *and* address
+# together, so an attacker cannot lock a real person out from elsewhere; after
+# AXES_FAILURE_LIMIT failures that pair waits AXES_COOLOFF_TIME. Behind a reverse proxy,
+# set TRUSTED_PROXY_COUNT so the client address is read from X-Forwarded-For.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "home.throttling.username_from_request"
+AXES_LOCKOUT_CALLABLE = "home.throttling.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Sessions expire after a period of inactivity: long enough to read a long lesson
 # between two clicks, never more than 12 hours; and at the latest 12 hours after sign-in.
