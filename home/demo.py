@@ -12,10 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from . import hooks
+from . import hooks, services
 from .groups import EQUIPE, RESPONSABLES
 from .models import AmbassadorProfile, MembershipStatus, Sector, SiteSettings, TerritoryLink, User
-from .services import site_tree_ensure
 
 DEMO_PASSWORD = "ambassadeurs-demo"
 DEMO_DOMAIN = "ambassadeurs.example"
@@ -195,7 +194,7 @@ def _set_site_identity() -> None:
 
 
 def _home_page() -> None:
-    home = site_tree_ensure(title="Les Ambassadeurs de la Sarthe")
+    home = services.site_tree_ensure(title="Les Ambassadeurs de la Sarthe")
     if not home.body:
         home.body = HOME_BODY
         home.seo_title = "Les Ambassadeurs de la Sarthe"
@@ -232,6 +231,59 @@ def _named_accounts(password_hash: str) -> dict[str, User]:
         )
         named[email.split("@")[0]] = user
     return named
+
+
+def _membership_stages(named: dict[str, User]) -> None:
+    """A pending membership request, an invitation not yet accepted, and a suspended
+    ambassador — each made through the services, so their history is recorded as staff
+    would see it. Created once: later runs find them and change nothing."""
+    staff = named["equipe"]
+    manager = named["responsable"]
+    if not User.objects.filter(email="demande@ambassadeurs.example").exists():
+        services.membership_request_create(
+            email="demande@ambassadeurs.example",
+            first_name="Sofia",
+            last_name="Martins",
+            profile_fields={
+                "territory_link": TerritoryLink.HEART,
+                "organisation": "Martins Export Lda",
+                "role": "Directrice commerciale",
+                "sector": Sector.AGRIFOOD,
+                "city": "Porto",
+                "country": "PT",
+                "languages": ["pt", "fr", "en"],
+            },
+            message=(
+                "J'ai fait mes études au Mans et je travaille avec des distributeurs "
+                "agroalimentaires au Portugal : j'aimerais faire connaître la Sarthe."
+            ),
+        )
+    if not User.objects.filter(email="invitee@ambassadeurs.example").exists():
+        services.ambassador_invite(
+            email="invitee@ambassadeurs.example",
+            first_name="Inès",
+            last_name="Invitée",
+            actor=staff,
+            profile_fields={"city": "Nantes", "country": "FR", "sector": Sector.HEALTH},
+        )
+    suspended = User.objects.filter(email="suspendu@ambassadeurs.example").first()
+    if suspended is None:
+        suspended, _created = _account(
+            "suspendu@ambassadeurs.example", "Marc", "Suspendu", named["camille"].password
+        )
+        profile = AmbassadorProfile.objects.create(
+            user=suspended,
+            status=MembershipStatus.ACTIVE,
+            organisation="Marc Conseil",
+            sector=Sector.FINANCE,
+            city="Paris",
+            country="FR",
+        )
+        services.membership_suspend(
+            profile=profile,
+            actor=manager,
+            reason="Coordonnées professionnelles à vérifier avant la prochaine mission.",
+        )
 
 
 def _generated_ambassadors(scale: int, password_hash: str) -> list[int]:
@@ -312,6 +364,7 @@ def seed(*, stdout, scale: int = 0) -> hooks.DemoContext:
         _home_page()
         _set_site_identity()
         named = _named_accounts(password_hash)
+        _membership_stages(named)
         generated = _generated_ambassadors(scale, password_hash) if scale else []
     demo = hooks.DemoContext(stdout=stdout, scale=scale, generated_ids=generated, named=named)
     hooks.demo_data_parts(demo)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -150,6 +150,13 @@ LOG_ACTIONS = {
 ERROR_TRANSITION = _("This change is not possible: the membership is “%(status)s”.")
 ERROR_REASON_REQUIRED = _("Give a reason: the ambassador will read it.")
 ERROR_EMAIL_TAKEN = _("This email address is already used by another account.")
+ERROR_ACCOUNT_WITHOUT_PROFILE = _(
+    "This address already has an account without an ambassador profile. Ask an "
+    "administrator to look at it."
+)
+ERROR_STAFF_ACCOUNT = _(
+    "This address belongs to a staff account, which cannot be invited as an ambassador."
+)
 
 
 class MembershipError(ValueError):
@@ -163,8 +170,12 @@ def _status_move(
     action: str,
     actor: User | None,
     reason: str = "",
+    only_from: Iterable[str] | None = None,
 ) -> AmbassadorProfile:
-    if to not in MEMBERSHIP_TRANSITIONS[profile.status]:
+    """Move the membership to `to`, if the state machine allows it from where it stands
+    (and, for actions that only make sense from some states, if it stands in `only_from`)."""
+    allowed = to in MEMBERSHIP_TRANSITIONS[profile.status]
+    if not allowed or (only_from is not None and profile.status not in only_from):
         raise MembershipError(ERROR_TRANSITION % {"status": profile.get_status_display()})
     previous = profile.status
     profile.status = to
@@ -221,7 +232,8 @@ def ambassador_invite(
     """Invite a person by email: create the account (no usable password) and its profile
     as `invited`, and send the invitation. Inviting someone who already has a profile
     re-invites them only if they had declined or left; otherwise it changes nothing.
-    Returns the profile and whether an invitation was sent."""
+    Staff accounts are refused (`MembershipError`). Returns the profile and whether an
+    invitation was sent."""
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -230,6 +242,11 @@ def ambassador_invite(
         user.full_clean(exclude=["password"])
         user.save()
     profile = AmbassadorProfile.objects.filter(user=user).first()
+    if profile is None and (user.is_staff or user.is_superuser or user.groups.exists()):
+        raise MembershipError(ERROR_STAFF_ACCOUNT)
+    if profile is None and user.pk is not None and user.has_usable_password():
+        # An account someone already signs in with: inviting would lock them out.
+        raise MembershipError(ERROR_ACCOUNT_WITHOUT_PROFILE)
     if profile is None:
         profile = AmbassadorProfile(user=user, **(profile_fields or {}))
         profile.full_clean(exclude=["user"])
@@ -265,7 +282,13 @@ def invitation_accept(*, user: User, password: str) -> AmbassadorProfile:
     profile = _locked(user.ambassador_profile)
     user.set_password(password)
     user.save(update_fields=["password"])
-    _status_move(profile, to=MembershipStatus.ACTIVE, action="home.accept", actor=user)
+    _status_move(
+        profile,
+        to=MembershipStatus.ACTIVE,
+        action="home.accept",
+        actor=user,
+        only_from={MembershipStatus.INVITED},
+    )
     return profile
 
 
@@ -322,7 +345,13 @@ def membership_request_create(
 def membership_approve(*, profile: AmbassadorProfile, actor: User) -> AmbassadorProfile:
     """Staff accept a request: the person is invited to set their password."""
     profile = _locked(profile)
-    _status_move(profile, to=MembershipStatus.INVITED, action="home.approve", actor=actor)
+    _status_move(
+        profile,
+        to=MembershipStatus.INVITED,
+        action="home.approve",
+        actor=actor,
+        only_from={MembershipStatus.REQUESTED},
+    )
     invitation_send(profile=profile, actor=actor)
     return profile
 
@@ -372,7 +401,13 @@ def membership_suspend(
 @transaction.atomic
 def membership_reactivate(*, profile: AmbassadorProfile, actor: User) -> AmbassadorProfile:
     profile = _locked(profile)
-    _status_move(profile, to=MembershipStatus.ACTIVE, action="home.reactivate", actor=actor)
+    _status_move(
+        profile,
+        to=MembershipStatus.ACTIVE,
+        action="home.reactivate",
+        actor=actor,
+        only_from={MembershipStatus.SUSPENDED},
+    )
     email_send(
         to=profile.user.email, template="membership_reactivated", context={"user": profile.user}
     )
@@ -389,6 +424,31 @@ def membership_leave(*, profile: AmbassadorProfile) -> AmbassadorProfile:
 
 
 # --- The person's own account -------------------------------------------------------
+
+PROFILE_EDITABLE_FIELDS = frozenset(
+    AmbassadorProfile.COMPLETENESS_FIELDS
+    + ("notify_missions", "notify_reminders", "notify_feedback")
+    + ("consent_contact", "consent_directory")
+)
+
+
+@transaction.atomic
+def profile_update(
+    *, profile: AmbassadorProfile, first_name: str, last_name: str, fields: Mapping[str, Any]
+) -> AmbassadorProfile:
+    """The person updates their own profile. Only the fields they own are written
+    (`update_fields`), so a status change made by staff meanwhile is never overwritten."""
+    unknown = set(fields) - PROFILE_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable by the ambassador: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["user"])
+    user = profile.user
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    profile.save(update_fields=sorted(fields))
+    return profile
 
 
 def email_change_request(*, user: User, new_email: str) -> None:

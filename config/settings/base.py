@@ -171,12 +171,10 @@ AXES_USERNAME_CALLABLE = "home.throttling.username_from_request"
 AXES_LOCKOUT_CALLABLE = "home.throttling.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). See home.throttling.client_ip_address.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "home.throttling.client_ip_address"
 
 # Sessions expire after a period of inactivity: long enough to read a long lesson
 # between two clicks, never more than 12 hours; and at the latest 12 hours after sign-in.
