@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -95,7 +96,11 @@ class SuspendForm(forms.Form):
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, columns separated by “,” or “;”, at most 2 MB and 2,000 rows."),
+        help_text=format_lazy(
+            _("UTF-8, columns separated by “,” or “;”, at most {megabytes} MB and {rows} rows."),
+            megabytes=imports.MAX_BYTES // (1024 * 1024),
+            rows=imports.MAX_ROWS,
+        ),
     )
 
     def clean_file(self) -> str:

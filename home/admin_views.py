@@ -58,6 +58,7 @@ from .admin_forms import (
     preview_token,
 )
 from .models import AmbassadorProfile, MembershipStatus, Sector
+from .tokens import INVITATION_MAX_AGE
 
 # --- Permissions ----------------------------------------------------------------------
 
@@ -588,6 +589,7 @@ class AmbassadorInviteView(AmbassadorAdminFormMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             action_url=reverse("ambassadors:invite"),
+            invitation_days=INVITATION_MAX_AGE.days,
             submit_button_label=_("Send the invitation"),
             submit_button_active_label=_("Sending…"),
         )

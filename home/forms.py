@@ -63,18 +63,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 # --- The ambassador profile ---------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "territory_link",
-    "organisation",
-    "role",
-    "sector",
-    "city",
-    "country",
-    "languages",
-    "phone",
-)
-NOTIFICATION_FIELDS = ("notify_missions", "notify_reminders", "notify_feedback")
-CONSENT_FIELDS = ("consent_contact", "consent_directory")
+PROFILE_FIELDS = AmbassadorProfile.COMPLETENESS_FIELDS
+NOTIFICATION_FIELDS = AmbassadorProfile.NOTIFICATION_FIELDS
+CONSENT_FIELDS = AmbassadorProfile.CONSENT_FIELDS
 
 
 class ProfileFieldsForm(forms.ModelForm):

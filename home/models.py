@@ -175,6 +175,8 @@ class AmbassadorProfile(models.Model):
         "languages",
         "phone",
     )
+    NOTIFICATION_FIELDS = ("notify_missions", "notify_reminders", "notify_feedback")
+    CONSENT_FIELDS = ("consent_contact", "consent_directory")
 
     class Meta:
         verbose_name = _("ambassador")

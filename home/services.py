@@ -427,8 +427,8 @@ def membership_leave(*, profile: AmbassadorProfile) -> AmbassadorProfile:
 
 PROFILE_EDITABLE_FIELDS = frozenset(
     AmbassadorProfile.COMPLETENESS_FIELDS
-    + ("notify_missions", "notify_reminders", "notify_feedback")
-    + ("consent_contact", "consent_directory")
+    + AmbassadorProfile.NOTIFICATION_FIELDS
+    + AmbassadorProfile.CONSENT_FIELDS
 )
 
 

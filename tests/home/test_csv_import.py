@@ -223,25 +223,26 @@ def person(email, status="", is_staff=False, **current):
 
 
 def test_rows_plan_decides_each_rows_outcome():
-    rows = [
-        imports.row_normalise(2, {"email": "new@exemple.fr", "city": "Laval"}),
-        imports.row_normalise(3, {"email": "same@exemple.fr", "city": "Laval", "role": ""}),
-        imports.row_normalise(4, {"email": "moved@exemple.fr", "city": "Laval", "sector": ""}),
-        imports.row_normalise(5, {"email": "New@exemple.fr", "city": "Tours"}),
-        imports.row_normalise(6, {"email": "chef@exemple.fr"}),
-        imports.row_normalise(7, {"email": "parti@exemple.fr"}),
-        imports.row_normalise(8, {"email": "non@exemple.fr"}),
-        imports.row_normalise(9, {"email": "bad", "city": "Laval"}),
-    ]
-    people = {
-        "same@exemple.fr": person("same@exemple.fr", S.ACTIVE, city="Laval", role="Chef"),
-        "moved@exemple.fr": person("moved@exemple.fr", S.SUSPENDED, city="Tours", sector="x"),
-        "chef@exemple.fr": person("chef@exemple.fr", is_staff=True),
-        "parti@exemple.fr": person("parti@exemple.fr", S.LEFT),
-        "non@exemple.fr": person("non@exemple.fr", S.DECLINED),
-    }
-
+    # Reasons are written in the language active when a row is read: read in English.
     with translation.override("en"):
+        rows = [
+            imports.row_normalise(2, {"email": "new@exemple.fr", "city": "Laval"}),
+            imports.row_normalise(3, {"email": "same@exemple.fr", "city": "Laval", "role": ""}),
+            imports.row_normalise(4, {"email": "moved@exemple.fr", "city": "Laval", "sector": ""}),
+            imports.row_normalise(5, {"email": "New@exemple.fr", "city": "Tours"}),
+            imports.row_normalise(6, {"email": "chef@exemple.fr"}),
+            imports.row_normalise(7, {"email": "parti@exemple.fr"}),
+            imports.row_normalise(8, {"email": "non@exemple.fr"}),
+            imports.row_normalise(9, {"email": "bad", "city": "Laval"}),
+        ]
+        people = {
+            "same@exemple.fr": person("same@exemple.fr", S.ACTIVE, city="Laval", role="Chef"),
+            "moved@exemple.fr": person("moved@exemple.fr", S.SUSPENDED, city="Tours", sector="x"),
+            "chef@exemple.fr": person("chef@exemple.fr", is_staff=True),
+            "parti@exemple.fr": person("parti@exemple.fr", S.LEFT),
+            "non@exemple.fr": person("non@exemple.fr", S.DECLINED),
+        }
+
         plan = imports.rows_plan(rows, people)
 
         assert outcomes(plan_of(plan)) == [
