@@ -82,6 +82,11 @@ class KeyFigureBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("label"), max_length=120)
     source = blocks.CharBlock(label=_("source"), max_length=200, required=False)
     date = blocks.DateBlock(label=_("date of the figure"), required=False)
+    illustrative = blocks.BooleanBlock(
+        label=_("illustrative figure"),
+        required=False,
+        help_text=_("Tick when the figure is an example, not a sourced fact: it is shown as such."),
+    )
 
     class Meta:
         icon = "order"

@@ -23,9 +23,13 @@ _EQUIPE_MODEL_PERMISSIONS = [
 _EQUIPE_MODEL_PERMISSIONS += [
     ("home", "view_ambassadorprofile"),
     ("home", "invite_ambassador"),
+    ("lms", "add_competence"),
+    ("lms", "change_competence"),
+    ("lms", "view_competence"),
 ]
 _RESPONSABLES_EXTRA_MODEL_PERMISSIONS = [
     ("home", "suspend_ambassador"),
+    ("lms", "delete_competence"),
     ("wagtailimages", "delete_image"),
     ("wagtaildocs", "delete_document"),
     ("home", "change_sitesettings"),

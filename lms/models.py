@@ -1,0 +1,264 @@
+"""Courses and lessons (Wagtail pages), competences, and progress.
+
+Progress is one record type for every kind of step (DESIGN.md, "Course steps"): a
+`StepCompletion` says who completed which step page and when, whatever the step's type
+(a lesson here, a quiz in the quizzes app). A `CourseCompletion` is recorded once, when
+the last live step is completed, and is permanent.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import RICH_TEXT_FEATURES
+
+from .blocks import LessonBodyBlock
+
+CATALOGUE_SLUG = "parcours"
+
+
+class CompetenceIcon(models.TextChoices):
+    TARGET = "target", _("Target")
+    MEGAPHONE = "megaphone", _("Megaphone")
+    HANDSHAKE = "handshake", _("Handshake")
+    GLOBE = "globe", _("Globe")
+    COMPASS = "compass", _("Compass")
+    CHART = "chart", _("Chart")
+    LIGHTBULB = "lightbulb", _("Light bulb")
+    STAR = "star", _("Star")
+
+
+class Competence(index.Indexed, models.Model):
+    """A skill a course trains and a badge certifies ("Détecter un projet")."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What someone with this competence can do.")
+    )
+    icon = models.CharField(
+        _("icon"), max_length=20, choices=CompetenceIcon.choices, default=CompetenceIcon.STAR
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("icon")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseIndexPage(Page):
+    """The catalogue of courses, at `/parcours/`. Visible to everyone."""
+
+    introduction = RichTextField(
+        _("introduction"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("Shown above the courses; invite people to learn."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["lms.CoursePage"]
+    max_count = 1
+    page_description = _("The catalogue of courses (/parcours/). There is only one.")
+
+    class Meta:
+        verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
+
+    def clean(self):
+        super().clean()
+        if self.slug != CATALOGUE_SLUG:
+            raise ValidationError(
+                {
+                    "slug": _("The catalogue's address must be “%(slug)s”.")
+                    % {"slug": CATALOGUE_SLUG}
+                }
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = selectors.catalogue_for(user=request.user, index=self)
+        return context
+
+
+class CourseLevel(models.TextChoices):
+    DISCOVERY = "discovery", _("Discovery")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class CoursePage(Page):
+    """A briefing course: its steps are its live children (lessons, and quizzes once the
+    quizzes app adds them), in the order of the page tree."""
+
+    summary = models.TextField(
+        _("summary"), max_length=400, help_text=_("Two sentences shown in the catalogue.")
+    )
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    level = models.CharField(
+        _("level"), max_length=16, choices=CourseLevel.choices, default=CourseLevel.DISCOVERY
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("estimated duration (minutes)"),
+        help_text=_("How long the whole course takes, quizzes included."),
+    )
+    competences = ParentalManyToManyField(
+        Competence,
+        verbose_name=_("competences trained"),
+        blank=True,
+        related_name="courses",
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        verbose_name=_("prerequisite courses"),
+        blank=True,
+        symmetrical=False,
+        related_name="unlocks",
+        help_text=_("Courses to complete before this one opens."),
+    )
+    introduction = StreamField(
+        LessonBodyBlock(),
+        blank=True,
+        verbose_name=_("introduction"),
+        help_text=_("What the course is for and what the ambassador will be able to do."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("cover"),
+        MultiFieldPanel(
+            [FieldPanel("level"), FieldPanel("duration_minutes")], heading=_("Level and duration")
+        ),
+        FieldPanel("competences", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("prerequisites"),
+        FieldPanel("introduction"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("introduction"),
+    ]
+
+    parent_page_types = ["lms.CourseIndexPage"]
+    subpage_types = ["lms.LessonPage"]
+    page_description = _("A briefing course: lessons (and a quiz) to follow in order.")
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.pk in {course.pk for course in self.prerequisites.all()}:
+            raise ValidationError({"prerequisites": _("A course cannot be its own prerequisite.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = selectors.course_progress(user=request.user, course=self)
+        return context
+
+
+class LessonPage(Page):
+    """A lesson: one step of its course, completed with "J'ai terminé cette leçon"."""
+
+    estimated_minutes = models.PositiveIntegerField(
+        _("estimated reading time (minutes)"), default=5
+    )
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("estimated_minutes"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    parent_page_types = ["lms.CoursePage"]
+    subpage_types = []
+    page_description = _("A lesson of a course, with domain blocks (signals, pitch cards…).")
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+
+class StepCompletion(models.Model):
+    """Someone completed a step of a course (any step page type). Recorded once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ambassador"),
+        on_delete=models.CASCADE,
+        related_name="step_completions",
+    )
+    step = models.ForeignKey(
+        Page, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="step_completions",
+        help_text=_("The step's course when it was completed, so progress is one query."),
+    )
+    completed_at = models.DateTimeField(_("completed at"))
+
+    class Meta:
+        verbose_name = _("step completion")
+        verbose_name_plural = _("step completions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "step"], name="lms_step_completed_once")
+        ]
+        indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.step_id}"
+
+
+class CourseCompletion(models.Model):
+    """Someone completed a whole course. Recorded once, with its time; permanent, even if
+    steps are added later."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ambassador"),
+        on_delete=models.CASCADE,
+        related_name="course_completions",
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="completions",
+    )
+    completed_at = models.DateTimeField(_("completed at"))
+
+    class Meta:
+        verbose_name = _("course completion")
+        verbose_name_plural = _("course completions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="lms_course_completed_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.course_id}"
