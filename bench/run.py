@@ -37,8 +37,15 @@ from pathlib import Path
 PAGES: list[tuple[str, str]] = [
     ("home", "/"),
     ("mon_espace", "/mon-espace/"),
+    ("catalogue", "/parcours/"),
+    ("course", "/parcours/detecter-un-projet/"),
+    ("lesson", "/parcours/detecter-un-projet/un-projet-se-voit-avant-de-s-annoncer/"),
 ]
-"""The measured pages, ``(name, path)``, in the order the table lists them."""
+"""The measured pages, ``(name, path)``, in the order the table lists them.
+
+The course and the lesson are the demo's first course and its first lesson (lms/demo.py),
+which camille, half-way through that course, may open; the lesson uses most block types
+(text, headings, an image, a video embed, a key figure, a callout)."""
 
 BASELINE = "bare"
 """The name of the bare page in the table and in `results.json`."""

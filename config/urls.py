@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("home.urls")),
+    path("", include("lms.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,20 +8,35 @@ the last live step is completed, and is permanent.
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
+from home.routing import SingleTypeChildRouteMixin
 
 from .blocks import LessonBodyBlock
 
 CATALOGUE_SLUG = "parcours"
+
+
+def _is_preview(request) -> bool:
+    return getattr(request, "is_preview", False)
+
+
+def _personal(request, response):
+    """Pages that show someone's own progress must never be stored by a cache."""
+    if request.user.is_authenticated:
+        add_never_cache_headers(response)
+    return response
 
 
 class CompetenceIcon(models.TextChoices):
@@ -58,7 +73,7 @@ class Competence(index.Indexed, models.Model):
         return self.name
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(SingleTypeChildRouteMixin, Page):
     """The catalogue of courses, at `/parcours/`. Visible to everyone."""
 
     introduction = RichTextField(
@@ -90,11 +105,19 @@ class CourseIndexPage(Page):
             )
 
     def get_context(self, request, *args, **kwargs):
+        from home.selectors import membership_gate
+
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["catalogue"] = selectors.catalogue_for(user=request.user, index=self)
+        # The admin's preview shows the catalogue as visitors see it.
+        user = AnonymousUser() if _is_preview(request) else request.user
+        context["catalogue"] = selectors.catalogue_for(user=user, index=self)
+        context["membership"] = membership_gate(user) if user.is_authenticated else None
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return _personal(request, super().serve(request, *args, **kwargs))
 
 
 class CourseLevel(models.TextChoices):
@@ -103,7 +126,7 @@ class CourseLevel(models.TextChoices):
     ADVANCED = "advanced", _("Advanced")
 
 
-class CoursePage(Page):
+class CoursePage(SingleTypeChildRouteMixin, Page):
     """A briefing course: its steps are its live children (lessons, and quizzes once the
     quizzes app adds them), in the order of the page tree."""
 
@@ -178,12 +201,26 @@ class CoursePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = selectors.course_progress(user=request.user, course=self)
+        if _is_preview(request):
+            # As an active ambassador who has not started the course sees it.
+            context["progress"] = selectors.course_preview(course=self)
+        else:
+            context["progress"] = selectors.course_progress(user=request.user, course=self)
+        context["competences"] = list(self.competences.all())
+        context["catalogue_url"] = selectors.parent_url(self)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        return _personal(request, super().serve(request, *args, **kwargs))
 
-class LessonPage(Page):
-    """A lesson: one step of its course, completed with "J'ai terminé cette leçon"."""
+
+class LessonPage(RoutablePageMixin, Page):
+    """A lesson: one step of its course, completed with "J'ai terminé cette leçon".
+
+    Only active ambassadors for whom the step is open read it (`selectors.step_access`);
+    `terminer/` records its completion (POST). The admin's preview shows it as an
+    ambassador at this step sees it, with a completion button that does nothing.
+    """
 
     estimated_minutes = models.PositiveIntegerField(
         _("estimated reading time (minutes)"), default=5
@@ -200,6 +237,23 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    @path("", name="lesson")
+    def lesson(self, request):
+        from . import views
+
+        return views.lesson(request, self)
+
+    @path("terminer/", name="complete")
+    def complete(self, request):
+        from . import views
+
+        return views.lesson_complete(request, self)
+
+    def serve_preview(self, request, mode_name):
+        from . import views
+
+        return views.lesson_preview(request, self)
 
 
 class StepCompletion(models.Model):

@@ -7,11 +7,12 @@ steps or ambassadors; tests and `bench/` pin them.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch
+from django.db.models.functions import Left
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.images.models import Rendition
@@ -66,6 +67,7 @@ class CourseProgress:
     done: int = 0
     next_action: NextAction | None = None
     missing_prerequisites: list[CoursePage] = field(default_factory=list)
+    prerequisites: list[CoursePage] = field(default_factory=list)  # every live one
 
     @property
     def total(self) -> int:
@@ -87,16 +89,33 @@ class CourseProgress:
     def is_started(self) -> bool:
         return self.done > 0 or self.is_completed
 
+    @property
+    def current(self) -> Step | None:
+        """The first unfinished step, if the course is open to the person."""
+        return next((step for step in self.steps if step.state == StepState.CURRENT), None)
+
     def position(self, page: Page) -> Step | None:
-        return next((step for step in self.steps if step.page.pk == page.pk), None)
+        return next((step for step in self.steps if _same_page(step.page, page)), None)
 
     def neighbours(self, page: Page) -> tuple[Step | None, Step | None]:
-        index = next((i for i, step in enumerate(self.steps) if step.page.pk == page.pk), None)
+        index = next((i for i, step in enumerate(self.steps) if _same_page(step.page, page)), None)
         if index is None:
             return None, None
         previous = self.steps[index - 1] if index > 0 else None
         following = self.steps[index + 1] if index + 1 < len(self.steps) else None
         return previous, following
+
+
+def _same_page(a: Page, b: Page) -> bool:
+    # A page being created in the admin has no primary key yet: its tree path places it.
+    return a.pk == b.pk if a.pk is not None else a.path == b.path
+
+
+def parent_url(page: Page) -> str:
+    """The URL of the page's parent, without a query: a Wagtail page's URL is its
+    parent's followed by its slug (breadcrumbs of courses and lessons)."""
+    url = page.url or "/"
+    return url[: url.rstrip("/").rfind("/") + 1] or "/"
 
 
 def step_minutes(page: Page) -> int:
@@ -106,73 +125,114 @@ def step_minutes(page: Page) -> int:
 
 
 def course_steps(course: CoursePage) -> list[Page]:
-    """The course's live steps, in tree order, as their specific pages (one query per
-    step type)."""
-    return list(course.get_children().live().order_by("path").specific())
+    """The course's live steps, in tree order, as their specific pages: one query, plus
+    one per step type. Their bodies are left out: lists never show them."""
+    return list(course.get_children().live().order_by("path").defer_streamfields().specific())
 
 
 def course_for_step(step: Page) -> CoursePage | None:
-    parent = step.get_parent()
-    return parent.specific if parent and isinstance(parent.specific, CoursePage) else None
+    """The course a step belongs to (its parent page), in one query; None when the page
+    is not a child of a course."""
+    if not step.path or step.depth <= 1:
+        return None
+    cached = getattr(step, "_cached_parent_obj", None)  # set by routing: no query
+    if isinstance(cached, CoursePage):
+        return cached
+    return CoursePage.objects.filter(path=step.path[: -Page.steplen]).first()
 
 
-def _missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
-    prerequisites = list(course.prerequisites.live().order_by("title"))
-    if not prerequisites:
-        return []
-    done = set(
-        CourseCompletion.objects.filter(
-            user=user, course__in=[p.pk for p in prerequisites]
-        ).values_list("course_id", flat=True)
+def _live_prerequisites(course: CoursePage) -> list[CoursePage]:
+    """The course's live prerequisites by title, in one query. Filtered in Python so that
+    it also works on a course being previewed, whose relations are held in memory."""
+    return sorted((p for p in course.prerequisites.all() if p.live), key=lambda p: p.title)
+
+
+def _course_completions(user, courses: list[CoursePage]) -> dict[int, object]:
+    """When this person completed each of these courses (those they did), in one query."""
+    if not courses:
+        return {}
+    return dict(
+        CourseCompletion.objects.filter(user=user, course__in=[c.pk for c in courses])
+        .values_list("course_id", "completed_at")
+        .order_by()
     )
-    return [p for p in prerequisites if p.pk not in done]
 
 
-def course_access(*, user, course: CoursePage) -> tuple[Gate, list[CoursePage]]:
-    """May this person follow this course? Active ambassadors whose prerequisite courses
-    are completed may; the reason says which courses to finish first."""
+def prerequisites_reason(missing: list[CoursePage]) -> str:
+    """Why a course is locked: the courses to finish first, by title."""
+    return ngettext(
+        "Complete the course %(titles)s first.",
+        "Complete these courses first: %(titles)s.",
+        len(missing),
+    ) % {"titles": ", ".join(f"« {p.title} »" for p in missing)}
+
+
+def _course_access(
+    user, prerequisites: list[CoursePage], completions=None
+) -> tuple[Gate, list[CoursePage]]:
+    """The decision of `course_access`; `completions` (course id → time), when given,
+    already holds this person's completions of the prerequisites."""
     if not user.is_authenticated:
         return Gate(False, str(ERROR_SIGN_IN)), []
     gate = membership_gate(user)
     if not gate.allowed:
         return gate, []
-    missing = _missing_prerequisites(user, course)
+    if completions is None:
+        completions = _course_completions(user, prerequisites)
+    missing = [p for p in prerequisites if p.pk not in completions]
     if missing:
-        titles = ", ".join(f"« {p.title} »" for p in missing)
-        reason = ngettext(
-            "Complete the course %(titles)s first.",
-            "Complete these courses first: %(titles)s.",
-            len(missing),
-        ) % {"titles": titles}
-        return Gate(False, reason), missing
+        return Gate(False, prerequisites_reason(missing)), missing
     return Gate(True), []
 
 
+def course_access(*, user, course: CoursePage) -> tuple[Gate, list[CoursePage]]:
+    """May this person follow this course? Active ambassadors whose prerequisite courses
+    are completed may; the reason says which courses to finish first."""
+    return _course_access(user, _live_prerequisites(course))
+
+
 def course_progress(*, user, course: CoursePage) -> CourseProgress:
-    """The course's steps with their state for this person (done, current — the first
-    unfinished —, locked), the counts for the progress bar and the next action."""
+    """The course's steps with their state for this person (done — even when the course
+    is closed to them now, their history stays —, current — the first unfinished, when
+    the course is open to them —, locked), the counts for the progress bar and the next
+    action.
+
+    Queries: the steps (one, plus one per step type), the prerequisites, and for someone
+    signed in their profile, their completed steps, and their completions of this course
+    and its prerequisites (one query)."""
     steps = course_steps(course)
-    access, missing = course_access(user=user, course=course)
+    prerequisites = _live_prerequisites(course)
     completed_ids: set[int] = set()
-    completed_at = None
+    completions: dict[int, object] = {}
     if user.is_authenticated:
         completed_ids = set(
             StepCompletion.objects.filter(user=user, course=course).values_list(
                 "step_id", flat=True
             )
         )
-        completed_at = (
-            CourseCompletion.objects.filter(user=user, course=course)
-            .values_list("completed_at", flat=True)
-            .first()
-        )
+        completions = _course_completions(user, [course, *prerequisites])
+    access, missing = _course_access(user, prerequisites, completions)
+    completed_at = completions.get(course.pk)
+    return _progress(
+        user,
+        course,
+        steps,
+        access=access,
+        completed_ids=completed_ids,
+        completed_at=completed_at,
+        missing=missing,
+        prerequisites=prerequisites,
+    )
+
+
+def _progress(
+    user, course, steps, *, access, completed_ids, completed_at, missing, prerequisites
+) -> CourseProgress:
     states, current_found = [], False
     for number, page in enumerate(steps, start=1):
-        if not access.allowed:
-            state = StepState.LOCKED
-        elif page.pk in completed_ids:
+        if page.pk is not None and page.pk in completed_ids:
             state = StepState.DONE
-        elif not current_found:
+        elif access.allowed and not current_found:
             state, current_found = StepState.CURRENT, True
         else:
             state = StepState.LOCKED
@@ -184,20 +244,62 @@ def course_progress(*, user, course: CoursePage) -> CourseProgress:
         completed_at=completed_at,
         done=sum(1 for step in states if step.state == StepState.DONE),
         missing_prerequisites=missing,
+        prerequisites=prerequisites,
     )
     progress.next_action = _next_action(user, progress)
     return progress
 
 
+def course_preview(*, course: CoursePage) -> CourseProgress:
+    """The course as an active ambassador who has not started it sees it: what the
+    admin's preview shows, whoever previews."""
+    return _progress(
+        None,
+        course,
+        course_steps(course) if course.pk else [],
+        access=Gate(True),
+        completed_ids=set(),
+        completed_at=None,
+        missing=[],
+        prerequisites=_live_prerequisites(course),
+    )
+
+
+def step_preview(*, step: Page) -> CourseProgress | None:
+    """The step's course as an ambassador at this very step sees it (the steps before
+    done, this one current, the ones after locked): what the admin's preview of a
+    lesson shows. The previewed version of the step (a draft, a new page) takes its
+    place among the live steps."""
+    course = course_for_step(step)
+    if course is None:
+        return None
+    steps = [page for page in course_steps(course) if not _same_page(page, step)]
+    steps.append(step)
+    steps.sort(key=lambda page: page.path)
+    index = steps.index(step)
+    return _progress(
+        None,
+        course,
+        steps,
+        access=Gate(True),
+        completed_ids={page.pk for page in steps[:index]},
+        completed_at=None,
+        missing=[],
+        prerequisites=_live_prerequisites(course),
+    )
+
+
 def _next_action(user, progress: CourseProgress) -> NextAction | None:
-    if not user.is_authenticated:
+    """The one thing to do next: sign in, start, resume at the first unfinished step, or
+    review a finished course. `user` is None for the admin's previews."""
+    if user is not None and not user.is_authenticated:
         return NextAction(
             str(_("Sign in to start")),
-            f"{reverse('home:login')}?next={progress.course.url}",
+            f"{reverse('home:login')}?{urlencode({'next': progress.course.url or '/'})}",
         )
     if not progress.access.allowed or not progress.steps:
         return None
-    current = next((s for s in progress.steps if s.state == StepState.CURRENT), None)
+    current = progress.current
     if current is None:
         return NextAction(str(_("Review")), progress.steps[0].url)
     if progress.done == 0:
@@ -226,21 +328,29 @@ def step_access(*, user, step: Page) -> tuple[Gate, CourseProgress | None]:
 
 @dataclass(frozen=True)
 class CourseCard:
+    """A course in a list (the catalogue, Mon espace) with this person's standing."""
+
     course: CoursePage
-    steps: int
-    done: int
-    completed: bool
+    steps: int  # live steps
+    done: int  # live steps this person completed
+    completed: bool  # the course completion is recorded (permanent)
     locked_reason: str = ""
+    missing_prerequisites: tuple[CoursePage, ...] = ()
 
     @property
     def percent(self) -> int:
-        if self.completed:
-            return 100
-        return round(100 * self.done / self.steps) if self.steps else 0
+        """Completed live steps over live steps (DESIGN.md): a completed course that
+        gained a lesson since shows that lesson left, yet stays completed."""
+        if not self.steps:
+            return 100 if self.completed else 0
+        return round(100 * self.done / self.steps)
 
     @property
     def started(self) -> bool:
         return self.done > 0 or self.completed
+
+
+COVER_FILTER = "fill-480x270"  # the catalogue's cover rendition, prefetched below
 
 
 def _live_courses(parent: Page | None = None):
@@ -249,30 +359,38 @@ def _live_courses(parent: Page | None = None):
         courses = courses.child_of(parent)
     return courses.select_related("cover").prefetch_related(
         Prefetch("competences", queryset=Competence.objects.order_by("name")),
-        Prefetch("prerequisites", queryset=CoursePage.objects.live().only("id", "title")),
+        # Whole pages: cards link to them (their URL needs the page's url_path).
+        Prefetch("prerequisites", queryset=CoursePage.objects.live().order_by("title")),
         Prefetch(
             "cover__renditions",
-            queryset=Rendition.objects.filter(filter_spec="fill-480x270"),
+            queryset=Rendition.objects.filter(filter_spec=COVER_FILTER),
         ),
     )
 
 
 def _step_counts(courses: list[CoursePage]) -> dict[int, int]:
-    """Live steps per course, in one query over the children of all courses."""
+    """Live steps per course, in one query over the children of all courses (grouped by
+    the parent's tree path, which is the start of the child's)."""
     if not courses:
         return {}
     by_path = {course.path: course.pk for course in courses}
-    children = Q()
-    for course in courses:
-        children |= Q(path__startswith=course.path, depth=course.depth + 1)
-    counts: dict[int, int] = defaultdict(int)
-    for path in Page.objects.live().filter(children).values_list("path", flat=True):
-        counts[by_path[path[: -Page.steplen]]] += 1
-    return counts
+    rows = (
+        Page.objects.live()
+        .filter(depth__in={course.depth + 1 for course in courses})
+        .annotate(parent_path=Left("path", (F("depth") - 1) * Page.steplen))
+        .filter(parent_path__in=list(by_path))
+        .order_by()  # pages are ordered by path, which would split the groups
+        .values("parent_path")
+        .annotate(n=Count("pk"))
+        .values_list("parent_path", "n")
+    )
+    return {by_path[parent_path]: n for parent_path, n in rows}
 
 
 def course_cards(*, user, courses: list[CoursePage]) -> list[CourseCard]:
-    """Each course with this person's progress, in a fixed number of queries."""
+    """Each course with this person's progress, in a fixed number of queries: the step
+    counts, and for someone signed in their completed steps and courses. The courses
+    come with their prerequisites prefetched (see `_live_courses`)."""
     counts = _step_counts(courses)
     done: dict[int, int] = {}
     completed: set[int] = set()
@@ -290,26 +408,21 @@ def course_cards(*, user, courses: list[CoursePage]) -> list[CourseCard]:
     cards = []
     for course in courses:
         missing = [p for p in course.prerequisites.all() if p.pk not in completed]
-        reason = ""
-        if missing:
-            reason = ngettext(
-                "Complete the course %(titles)s first.",
-                "Complete these courses first: %(titles)s.",
-                len(missing),
-            ) % {"titles": ", ".join(f"« {p.title} »" for p in missing)}
         cards.append(
             CourseCard(
                 course=course,
                 steps=counts.get(course.pk, 0),
                 done=done.get(course.pk, 0),
                 completed=course.pk in completed,
-                locked_reason=reason,
+                locked_reason=prerequisites_reason(missing) if missing else "",
+                missing_prerequisites=tuple(missing),
             )
         )
     return cards
 
 
 def catalogue_for(*, user, index: CourseIndexPage) -> list[CourseCard]:
+    """The catalogue's live courses in tree order, each with this person's standing."""
     return course_cards(user=user, courses=list(_live_courses(index)))
 
 

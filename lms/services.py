@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from .models import CourseCompletion, CoursePage, StepCompletion
-from .selectors import course_for_step, course_steps
+from .selectors import course_for_step
 
 
 class NotAStep(ValueError):
@@ -34,8 +34,12 @@ def step_complete(*, user, step: Page) -> tuple[StepCompletion, CourseCompletion
 
 
 def course_completion_record(*, user, course: CoursePage) -> CourseCompletion | None:
-    """Record the course as completed if every live step is; return it if recorded now."""
-    live = {page.pk for page in course_steps(course)}
+    """Record the course as completed if every live step is; return it if recorded now.
+
+    Safe under concurrent requests: outside an enclosing transaction, each request checks
+    after its own step completion is committed, so the last of them sees every step
+    done; the unique constraint lets only one of them insert the course completion."""
+    live = set(course.get_children().live().values_list("pk", flat=True))
     if not live:
         return None
     done = set(

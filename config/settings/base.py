@@ -223,6 +223,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hashes sent out; CSP-clean avatars
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one password reset flow: the site's
+# Video embeds are built locally (no oEmbed request leaves the server): YouTube, Vimeo and
+# Dailymotion on their privacy-friendly hosts, which CSP_FRAME_HOSTS allows below.
+WAGTAILEMBEDS_FINDERS = [{"class": "lms.embeds.VideoEmbedFinder"}]
 
 # Background work through Django's tasks API.
 TASKS = {

@@ -13,6 +13,25 @@ from home.models import MembershipStatus
 from tests.factories import AmbassadorProfileFactory
 
 
+@pytest.fixture(autouse=True)
+def _only_the_example_hooks(monkeypatch):
+    """Each test registers its own example; the apps' real hooks (lms, quizzes…) are
+    set aside so these tests say what `home` does, whatever apps are installed."""
+    from wagtail import hooks as registry
+
+    for name in (
+        home_hooks.MON_ESPACE_PANELS,
+        home_hooks.AMBASSADOR_SECTIONS,
+        home_hooks.PERSONAL_DATA_EXPORT,
+        home_hooks.ACCOUNT_DELETION,
+        home_hooks.MEMBERSHIP_ENDED,
+        home_hooks.MAIN_MENU_ITEMS,
+        home_hooks.DEMO_DATA,
+        home_hooks.DAILY_WORK,
+    ):
+        monkeypatch.setitem(registry._hooks, name, [])
+
+
 def example_panel(title, message, slug=""):
     def panel(request, profile):
         return home_hooks.Panel(
