@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    F,
     IntegerField,
     Min,
     OuterRef,
@@ -24,32 +23,10 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Left
-from wagtail.models import Page
+from django.db.models.functions import Coalesce
 
 from .models import CourseCompletion, CoursePage, StepCompletion
-
-
-def live_step_counts(courses: Iterable[tuple[int, str, int]]) -> dict[int, int]:
-    """Live steps per course, in one query over the children of all the given courses,
-    each given as ``(id, path, depth)``. Steps are the course's live child pages,
-    whatever their type (lessons, quizzes); a child's parent is the start of its path."""
-    courses = list(courses)
-    if not courses:
-        return {}
-    by_path = {path: pk for pk, path, _depth in courses}
-    rows = (
-        Page.objects.live()
-        .filter(depth__in={depth + 1 for _pk, _path, depth in courses})
-        .annotate(parent_path=Left("path", (F("depth") - 1) * Page.steplen))
-        .filter(parent_path__in=list(by_path))
-        .order_by()  # pages are ordered by path, which would split the groups
-        .values("parent_path")
-        .annotate(n=Count("pk"))
-        .values_list("parent_path", "n")
-    )
-    return {by_path[parent_path]: n for parent_path, n in rows}
-
+from .selectors import live_step_counts
 
 # --- Progress, one row per person and course ------------------------------------------
 

@@ -7,6 +7,7 @@ steps or ambassadors; tests and `bench/` pin them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch
@@ -368,15 +369,17 @@ def _live_courses(parent: Page | None = None):
     )
 
 
-def _step_counts(courses: list[CoursePage]) -> dict[int, int]:
-    """Live steps per course, in one query over the children of all courses (grouped by
-    the parent's tree path, which is the start of the child's)."""
+def live_step_counts(courses: Iterable[tuple[int, str, int]]) -> dict[int, int]:
+    """Live steps per course, in one query over the children of all the given courses,
+    each given as ``(id, path, depth)``. Steps are the course's live child pages,
+    whatever their type (lessons, quizzes); a child's parent is the start of its path."""
+    courses = list(courses)
     if not courses:
         return {}
-    by_path = {course.path: course.pk for course in courses}
+    by_path = {path: pk for pk, path, _depth in courses}
     rows = (
         Page.objects.live()
-        .filter(depth__in={course.depth + 1 for course in courses})
+        .filter(depth__in={depth + 1 for _pk, _path, depth in courses})
         .annotate(parent_path=Left("path", (F("depth") - 1) * Page.steplen))
         .filter(parent_path__in=list(by_path))
         .order_by()  # pages are ordered by path, which would split the groups
@@ -385,6 +388,10 @@ def _step_counts(courses: list[CoursePage]) -> dict[int, int]:
         .values_list("parent_path", "n")
     )
     return {by_path[parent_path]: n for parent_path, n in rows}
+
+
+def _step_counts(courses: list[CoursePage]) -> dict[int, int]:
+    return live_step_counts((course.pk, course.path, course.depth) for course in courses)
 
 
 def course_cards(*, user, courses: list[CoursePage]) -> list[CourseCard]:
