@@ -41,7 +41,7 @@ from .tokens import TokenProblem
 
 # Signing someone in without a password check (after they chose one) names the backend
 # that will serve their session: django-axes' one, first in AUTHENTICATION_BACKENDS.
-SIGN_IN_BACKEND = "axes.backends.AxesBackend"
+SIGN_IN_BACKEND = "home.backends.AmbassadorBackend"
 
 # A new invitation link is sent at most this often for one person, whoever asks: the
 # link already sent stays valid, and nobody can flood an inbox through the public form.

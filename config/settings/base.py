@@ -140,10 +140,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "home.User"
-# django-axes' backend comes first: it refuses locked-out attempts before any password is
-# checked (and, having `get_user`, serves sessions); Django's ModelBackend authenticates.
+# django-axes' backend comes first (here extended to load the ambassador profile with the
+# user): it refuses locked-out attempts before any password is checked and serves
+# sessions; Django's ModelBackend authenticates.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesBackend",
+    "home.backends.AmbassadorBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -71,11 +71,12 @@ def test_mon_espace_query_count_is_pinned(client, django_assert_num_queries, oth
     AmbassadorProfileFactory.create_batch(others)
     client.force_login(user)
     client.get("/mon-espace/")  # the first request of a site creates its settings row
-    # 10 = session, user, profile, site + site settings, the userbar's permission check
-    # (user and group permissions), and the idle-timeout session save (savepoint, update,
-    # release); + 2 for lms's "My courses" panel with no course published (courses,
-    # completion dates). No query per profile field or per ambassador.
-    with django_assert_num_queries(12):
+    # 9 = session, user with its profile (one query, home.backends), site + site
+    # settings, the userbar's permission check (user and group permissions), and the
+    # idle-timeout session save (savepoint, update, release); + 2 for lms's "My courses"
+    # panel with no course published (courses, completion dates). No query per profile
+    # field or per ambassador.
+    with django_assert_num_queries(11):
         client.get("/mon-espace/")
 
 

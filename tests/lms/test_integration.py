@@ -192,11 +192,11 @@ def test_my_courses_is_not_shown_to_a_suspended_ambassador(client, learner):
     assert response.context["panels"] == []
 
 
-# Mon espace's own 10 queries (see tests/home/test_pages.py) + My courses: the live
+# Mon espace's own 9 queries (see tests/home/test_pages.py) + My courses: the live
 # courses (1), their competences and prerequisites (2), their live steps (1), the
-# person's completed steps and completed courses (2), the completion dates (1) = 17,
+# person's completed steps and completed courses (2), the completion dates (1) = 16,
 # however many courses.
-MON_ESPACE_QUERIES = 17
+MON_ESPACE_QUERIES = 16
 
 
 @pytest.mark.parametrize("courses", [1, 10])

@@ -798,15 +798,14 @@ def test_catalogue_query_count_does_not_grow_with_courses_or_ambassadors(
     client.force_login(ambassador)
     client.get("/parcours/")  # creates the site settings row and the cover renditions
 
-    # 22 = session, user (2); Wagtail's serving: the site, the route (home page,
+    # 21 = session, user with profile (2); Wagtail's serving: the site, the route (home page,
     # catalogue, its specific page), the view restrictions (ancestors, restrictions) (6);
     # the catalogue: courses with their covers, then prefetched competences,
     # prerequisites and cover renditions, live steps per course, this ambassador's
-    # completed steps and courses (7); the membership (profile), the site settings, the
-    # userbar's permission check (user, groups) (4); the idle-timeout session save
-    # (savepoint, update, release) (3). Nothing per course, cover, competence or
-    # ambassador.
-    with django_assert_num_queries(22):
+    # completed steps and courses (7); the site settings, the userbar's permission check
+    # (user, groups) (3); the idle-timeout session save (savepoint, update, release) (3).
+    # Nothing per course, cover, competence or ambassador.
+    with django_assert_num_queries(21):
         response = client.get("/parcours/")
     assert response.status_code == 200
     assert len(response.context["catalogue"]) == n
@@ -828,14 +827,14 @@ def test_course_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(course.url)  # creates the site settings row
 
-    # 22 = session, user (2); the site, the route (home page and its specific page, the
-    # catalogue, the course: one query each, see SingleTypeChildRouteMixin), the view
-    # restrictions (2) (7); the progress:
-    # live steps (pages, then lessons: one query per step type), prerequisites,
-    # membership (profile), completed steps, completions of the course and its
-    # prerequisites (6); competences, site settings, the userbar (2) (4); the session
-    # save (3). Nothing per lesson, prerequisite or ambassador.
-    with django_assert_num_queries(22):
+    # 20 = session, user with profile (2); the site, the route (home page and its
+    # specific page, the catalogue, the course: one query each, see
+    # SingleTypeChildRouteMixin), the view restrictions (2) (7); the progress: live steps
+    # (one query: lessons are the only step type), prerequisites, completed steps,
+    # completions of the course and its prerequisites (4); competences, site settings,
+    # the userbar (2) (4); the session save (3). Nothing per lesson, prerequisite or
+    # ambassador.
+    with django_assert_num_queries(20):
         response = client.get(course.url)
     assert len(response.context["progress"].steps) == n
 
@@ -862,15 +861,15 @@ def test_lesson_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(lesson.url)  # creates the site settings row, the rendition and the embed
 
-    # 25 = session, user (2); the site, the route (home page and its specific page, then
-    # the catalogue, the course, the lesson in one query each: SingleTypeChildRouteMixin),
-    # the view restrictions (2) (8); step access: the course comes cached from the
-    # route; live steps (pages, then lessons), prerequisites, membership (profile),
-    # completed steps, course completions (6); site settings, the userbar (2) (3); the
-    # body: its image (the rendition comes from the cache), its video's embed, its
-    # document (3); the session save (3). Nothing per lesson or ambassador; each video
-    # block costs one lookup of Wagtail's embed table.
-    with django_assert_num_queries(25):
+    # 22 = session, user with profile (2); the site, the route (home page and its
+    # specific page, then the catalogue, the course, the lesson in one query each:
+    # SingleTypeChildRouteMixin), the view restrictions (2) (8); step access: the course
+    # comes cached from the route; live steps (one query), prerequisites, completed
+    # steps, course completions (4); site settings, the userbar (2) (3); the body: its
+    # image (the rendition comes from the cache), its document (2) — the video's player
+    # is computed by the local finder, no embed lookup; the session save (3). Nothing per
+    # lesson or ambassador.
+    with django_assert_num_queries(22):
         response = client.get(lesson.url)
     assert response.status_code == 200
     assert response.context["step"].number == n + 1

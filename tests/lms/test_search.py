@@ -227,11 +227,11 @@ def test_search_query_count_does_not_grow_with_the_results(
     assert len(response.context["hits"]) == courses
 
 
-# An active ambassador, courses and lessons found: session, user and profile (3), the 7
+# An active ambassador, courses and lessons found: session, user with profile (2), the 7
 # above with one more page type made specific (8), the lessons' courses (1), the userbar's
 # permission checks (2) and the idle-timeout session save (savepoint, update, release:
-# 3) = 17, however many lessons.
-AMBASSADOR_SEARCH_QUERIES = 17
+# 3) = 16, however many lessons.
+AMBASSADOR_SEARCH_QUERIES = 16
 
 
 @pytest.mark.parametrize("lessons", [1, 9])  # with the course: 2 results, or a full page
