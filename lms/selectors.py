@@ -125,14 +125,33 @@ def step_minutes(page: Page) -> int:
     return int(getattr(page, "estimated_minutes", 0) or 0)
 
 
+# What step lists show of each step (title, link, state): loading only these keeps the
+# lesson and course pages light, whatever the size of the steps' content.
+STEP_LIST_FIELDS = (
+    "id",
+    "title",
+    "draft_title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "content_type",
+    "locale",
+    "translation_key",
+)
+
+
 def course_steps(course: CoursePage) -> list[Page]:
     """The course's live steps, in tree order, as their specific pages: one query, plus
     one per step type. Their bodies are left out: lists never show them."""
     step_types = CoursePage.allowed_subpage_models()
     if len(step_types) == 1:  # one query when every step is of the same type
-        return list(
-            step_types[0].objects.child_of(course).live().order_by("path").defer_streamfields()
+        step_type = step_types[0]
+        fields = STEP_LIST_FIELDS + tuple(
+            name for name in ("estimated_minutes",) if hasattr(step_type, name)
         )
+        return list(step_type.objects.child_of(course).live().order_by("path").only(*fields))
     return list(course.get_children().live().order_by("path").defer_streamfields().specific())
 
 
