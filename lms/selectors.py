@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -142,16 +142,23 @@ STEP_LIST_FIELDS = (
 )
 
 
-def course_steps(course: CoursePage) -> list[Page]:
+def course_steps(course: CoursePage, *, done_by=None) -> list[Page]:
     """The course's live steps, in tree order, as their specific pages: one query, plus
-    one per step type. Their bodies are left out: lists never show them."""
+    one per step type when there are several. Their bodies are left out: lists never
+    show them. With `done_by` (a signed-in user) and a single step type, each step comes
+    annotated with `done` — whether that person completed it — in the same query."""
     step_types = CoursePage.allowed_subpage_models()
     if len(step_types) == 1:  # one query when every step is of the same type
         step_type = step_types[0]
         fields = STEP_LIST_FIELDS + tuple(
             name for name in ("estimated_minutes",) if hasattr(step_type, name)
         )
-        return list(step_type.objects.child_of(course).live().order_by("path").only(*fields))
+        steps = step_type.objects.child_of(course).live().order_by("path").only(*fields)
+        if done_by is not None:
+            steps = steps.annotate(
+                done=Exists(StepCompletion.objects.filter(user=done_by, step_id=OuterRef("pk")))
+            )
+        return list(steps)
     return list(course.get_children().live().order_by("path").defer_streamfields().specific())
 
 
@@ -222,19 +229,23 @@ def course_progress(*, user, course: CoursePage) -> CourseProgress:
     the course is open to them —, locked), the counts for the progress bar and the next
     action.
 
-    Queries: the steps (one, plus one per step type), the prerequisites, and for someone
-    signed in their profile, their completed steps, and their completions of this course
-    and its prerequisites (one query)."""
-    steps = course_steps(course)
+    Queries: the steps with whether this person completed each (one, while lessons are
+    the only step type), the prerequisites, and for someone signed in their completions
+    of this course and its prerequisites (one query)."""
+    signed_in = user.is_authenticated
+    steps = course_steps(course, done_by=user if signed_in else None)
     prerequisites = _live_prerequisites(course)
     completed_ids: set[int] = set()
     completions: dict[int, object] = {}
-    if user.is_authenticated:
-        completed_ids = set(
-            StepCompletion.objects.filter(user=user, course=course).values_list(
-                "step_id", flat=True
+    if signed_in:
+        if steps and hasattr(steps[0], "done"):  # annotated by course_steps: no query
+            completed_ids = {step.pk for step in steps if step.done}
+        else:
+            completed_ids = set(
+                StepCompletion.objects.filter(user=user, course=course).values_list(
+                    "step_id", flat=True
+                )
             )
-        )
         completions = _course_completions(user, [course, *prerequisites])
     access, missing = _course_access(user, prerequisites, completions)
     completed_at = completions.get(course.pk)

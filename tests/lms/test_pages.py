@@ -827,14 +827,14 @@ def test_course_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(course.url)  # creates the site settings row
 
-    # 20 = session, user with profile (2); the site, the route (home page and its
+    # 19 = session, user with profile (2); the site, the route (home page and its
     # specific page, the catalogue, the course: one query each, see
     # SingleTypeChildRouteMixin), the view restrictions (2) (7); the progress: live steps
-    # (one query: lessons are the only step type), prerequisites, completed steps,
-    # completions of the course and its prerequisites (4); competences, site settings,
-    # the userbar (2) (4); the session save (3). Nothing per lesson, prerequisite or
-    # ambassador.
-    with django_assert_num_queries(20):
+    # with whether this ambassador completed each (one query: lessons are the only step
+    # type), prerequisites, completions of the course and its prerequisites (3);
+    # competences, site settings, the userbar (2) (4); the session save (3). Nothing per
+    # lesson, prerequisite or ambassador.
+    with django_assert_num_queries(19):
         response = client.get(course.url)
     assert len(response.context["progress"].steps) == n
 
@@ -861,15 +861,15 @@ def test_lesson_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(lesson.url)  # creates the site settings row, the rendition and the embed
 
-    # 22 = session, user with profile (2); the site, the route (home page and its
+    # 21 = session, user with profile (2); the site, the route (home page and its
     # specific page, then the catalogue, the course, the lesson in one query each:
     # SingleTypeChildRouteMixin), the view restrictions (2) (8); step access: the course
-    # comes cached from the route; live steps (one query), prerequisites, completed
-    # steps, course completions (4); site settings, the userbar (2) (3); the body: its
+    # comes cached from the route; live steps with whether each is done (one query),
+    # prerequisites, course completions (3); site settings, the userbar (2) (3); the body: its
     # image (the rendition comes from the cache), its document (2) — the video's player
     # is computed by the local finder, no embed lookup; the session save (3). Nothing per
     # lesson or ambassador.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         response = client.get(lesson.url)
     assert response.status_code == 200
     assert response.context["step"].number == n + 1
