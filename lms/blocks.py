@@ -25,6 +25,27 @@ class HeadingBlock(blocks.StructBlock):
         preview_value = {"text": "Les signaux à repérer", "level": "h2"}
 
 
+def _image_preview(*_args):
+    """The block picker's example: the library's latest image, when there is one."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.order_by("-pk").first()
+    if image is not None:
+        image.contextual_alt_text = image.title
+        image.decorative = False
+    return {"image": image, "caption": "Le stand de la Sarthe au salon SIMA"}
+
+
+def _document_preview(*_args):
+    """The block picker's example: the library's latest document, when there is one."""
+    from wagtail.documents import get_document_model
+
+    return {
+        "document": get_document_model().objects.order_by("-pk").first(),
+        "label": "Fiche de transmission d'un projet",
+    }
+
+
 class FigureImageBlock(blocks.StructBlock):
     image = ImageBlock(label=_("image"))
     caption = blocks.CharBlock(label=_("caption"), max_length=250, required=False)
@@ -34,6 +55,7 @@ class FigureImageBlock(blocks.StructBlock):
         label = _("Image")
         template = "blocks/figure_image.html"
         description = _("An image with its alternative text and an optional caption.")
+        preview_value = _image_preview
 
 
 class VideoBlock(blocks.StructBlock):
@@ -135,6 +157,7 @@ class DocumentBlock(blocks.StructBlock):
         label = _("Document")
         template = "blocks/document.html"
         description = _("A document to download (served with permission checks).")
+        preview_value = _document_preview
 
 
 class CalloutBlock(blocks.StructBlock):
