@@ -6,3 +6,6 @@ class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Club and accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

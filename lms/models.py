@@ -21,7 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
-from home.routing import SingleTypeChildRouteMixin
+from home.routing import SpecificChildRouteMixin
 
 from .blocks import LessonBodyBlock
 
@@ -73,7 +73,7 @@ class Competence(index.Indexed, models.Model):
         return self.name
 
 
-class CourseIndexPage(SingleTypeChildRouteMixin, Page):
+class CourseIndexPage(SpecificChildRouteMixin, Page):
     """The catalogue of courses, at `/parcours/`. Visible to everyone."""
 
     introduction = RichTextField(
@@ -126,7 +126,7 @@ class CourseLevel(models.TextChoices):
     ADVANCED = "advanced", _("Advanced")
 
 
-class CoursePage(SingleTypeChildRouteMixin, Page):
+class CoursePage(SpecificChildRouteMixin, Page):
     """A briefing course: its steps are its live children (lessons, and quizzes once the
     quizzes app adds them), in the order of the page tree."""
 

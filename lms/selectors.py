@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.db.models.functions import Left
 from django.urls import reverse
@@ -162,6 +164,53 @@ def course_steps(course: CoursePage, *, done_by=None) -> list[Page]:
     return list(course.get_children().live().order_by("path").defer_streamfields().specific())
 
 
+# --- Course outlines (cached) --------------------------------------------------------
+#
+# A course's outline — its live steps and its live prerequisites — is the same for every
+# reader and changes only when pages change, yet every course and lesson page needs it.
+# It is kept in the cache under a key made of the course's own `cache_key` (its id, URL
+# and last publication) and an outline version that any page save, deletion or move
+# replaces (`outlines_changed`, connected in `apps.py`), so a stale outline is never read,
+# whichever process wrote it. Production shares one cache between processes (Redis,
+# `CACHE_URL`), as Wagtail's own cached site paths need; per-person progress is never
+# cached.
+
+OUTLINE_CACHE_SECONDS = 3600
+OUTLINE_VERSION_KEY = "lms:outline-version"
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    steps: list[Page]  # live steps in tree order, specific pages, bodies left out
+    prerequisites: list[CoursePage]  # live prerequisite courses, by title
+
+
+def outlines_changed(**_signal_kwargs) -> None:
+    """Forget every cached course outline (a page was saved, deleted or moved)."""
+    cache.set(OUTLINE_VERSION_KEY, uuid4().hex, None)
+
+
+def _outline_version() -> str:
+    version = cache.get(OUTLINE_VERSION_KEY)
+    if version is None:
+        cache.add(OUTLINE_VERSION_KEY, uuid4().hex, None)  # a concurrent writer may win
+        version = cache.get(OUTLINE_VERSION_KEY, "")
+    return version
+
+
+def course_outline(course: CoursePage) -> CourseOutline:
+    """The course's live steps and live prerequisites, read from the cache when they are
+    there (no query), else loaded (`course_steps`, plus one query) and kept."""
+    key = f"lms:outline:{course.pk}:{course.cache_key}:{_outline_version()}"
+    outline = cache.get(key)
+    if outline is None:
+        outline = CourseOutline(
+            steps=course_steps(course), prerequisites=_live_prerequisites(course)
+        )
+        cache.set(key, outline, OUTLINE_CACHE_SECONDS)
+    return outline
+
+
 def course_for_step(step: Page) -> CoursePage | None:
     """The course a step belongs to (its parent page), in one query; None when the page
     is not a child of a course."""
@@ -229,22 +278,19 @@ def course_progress(*, user, course: CoursePage) -> CourseProgress:
     the course is open to them —, locked), the counts for the progress bar and the next
     action.
 
-    Queries: the steps with whether this person completed each (one, while lessons are
-    the only step type), the prerequisites, and for someone signed in their completions
-    of this course and its prerequisites (one query)."""
-    signed_in = user.is_authenticated
-    steps = course_steps(course, done_by=user if signed_in else None)
-    prerequisites = _live_prerequisites(course)
+    Queries: the course's outline (none when cached, see `course_outline`), and for
+    someone signed in the steps they completed (one) and their completions of this
+    course and its prerequisites (one)."""
+    outline = course_outline(course)
+    steps, prerequisites = outline.steps, outline.prerequisites
     completed_ids: set[int] = set()
     completions: dict[int, object] = {}
-    if signed_in:
-        if steps and hasattr(steps[0], "done"):  # annotated by course_steps: no query
-            completed_ids = {step.pk for step in steps if step.done}
-        else:
+    if user.is_authenticated:
+        if steps:
             completed_ids = set(
-                StepCompletion.objects.filter(user=user, course=course).values_list(
-                    "step_id", flat=True
-                )
+                StepCompletion.objects.filter(
+                    user=user, step_id__in=[step.pk for step in steps]
+                ).values_list("step_id", flat=True)
             )
         completions = _course_completions(user, [course, *prerequisites])
     access, missing = _course_access(user, prerequisites, completions)

@@ -27,6 +27,20 @@ def _fail_on_logged_errors(request, caplog):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: page ids and publication times repeat from
+    one test's database to the next, so a fragment or an outline cached by one test must
+    not be read by another."""
+    from django.core.cache import caches
+
+    for each in caches.all():
+        each.clear()
+    yield
+    for each in caches.all():
+        each.clear()
+
+
+@pytest.fixture(autouse=True)
 def _page_tree(request):
     """`transactional_db` and `live_server` flush the database after each test, deleting
     the root page, locale, site and groups that migrations created. Rebuild them before

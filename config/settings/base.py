@@ -109,6 +109,25 @@ TEMPLATES = [
     },
 ]
 
+# Cache: Redis when REDIS_URL is set — what production with several processes needs, so
+# that Wagtail's site paths, the cached page fragments (`{% wagtailpagecache %}`) and the
+# course outlines (`lms.selectors.course_outline`) are shared and forgotten everywhere at
+# once — otherwise each process keeps its own in memory (enough for one process). Cached
+# values are keyed by what they show (a page's last publication, an outline version), so
+# a process never reads a stale one from the shared cache.
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ambassadeurs"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Database: SQLite by default, PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:

@@ -9,7 +9,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone, translation
@@ -75,8 +75,8 @@ def fr(message) -> str:
 
 
 def _clear_caches():
-    for cache in caches.all():
-        cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 # --- The Wagtail page battery ---------------------------------------------------------
@@ -827,14 +827,21 @@ def test_course_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(course.url)  # creates the site settings row
 
-    # 19 = session, user with profile (2); the site, the route (home page and its
+    # 18 = session, user with profile (2); the site, the route (home page and its
     # specific page, the catalogue, the course: one query each, see
-    # SingleTypeChildRouteMixin), the view restrictions (2) (7); the progress: live steps
-    # with whether this ambassador completed each (one query: lessons are the only step
-    # type), prerequisites, completions of the course and its prerequisites (3);
-    # competences, site settings, the userbar (2) (4); the session save (3). Nothing per
+    # SpecificChildRouteMixin), the view restrictions (2) (7); the progress: the course's
+    # outline (live steps, prerequisites) comes from the cache (`course_outline`), then
+    # this ambassador's completed steps, and their completions of the course and its
+    # prerequisites (2); competences, site settings, the userbar (2) (4); the
+    # introduction comes from the fragment cache; the session save (3). Nothing per
     # lesson, prerequisite or ambassador.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
+        response = client.get(course.url)
+    assert len(response.context["progress"].steps) == n
+    # With nothing cached (after a publication, say): the outline's live steps and
+    # prerequisites (2) and Wagtail's site root paths (1) come on top. Still constant.
+    cache.clear()
+    with django_assert_num_queries(21):
         response = client.get(course.url)
     assert len(response.context["progress"].steps) == n
 
@@ -861,15 +868,22 @@ def test_lesson_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(lesson.url)  # creates the site settings row, the rendition and the embed
 
-    # 21 = session, user with profile (2); the site, the route (home page and its
+    # 18 = session, user with profile (2); the site, the route (home page and its
     # specific page, then the catalogue, the course, the lesson in one query each:
-    # SingleTypeChildRouteMixin), the view restrictions (2) (8); step access: the course
-    # comes cached from the route; live steps with whether each is done (one query),
-    # prerequisites, course completions (3); site settings, the userbar (2) (3); the body: its
-    # image (the rendition comes from the cache), its document (2) — the video's player
-    # is computed by the local finder, no embed lookup; the session save (3). Nothing per
-    # lesson or ambassador.
-    with django_assert_num_queries(21):
+    # SpecificChildRouteMixin), the view restrictions (2) (8); step access: the course
+    # comes from the route, its outline (live steps, prerequisites) from the cache
+    # (`course_outline`); this ambassador's completed steps and course completions (2);
+    # site settings, the userbar (2) (3); the body comes from the fragment cache
+    # (`wagtailpagecache`), so neither its image nor its document is read; the session
+    # save (3). Nothing per lesson or ambassador.
+    with django_assert_num_queries(18):
+        response = client.get(lesson.url)
+    assert response.status_code == 200
+    # With nothing cached: the outline (2), Wagtail's site root paths (1), and the body's
+    # image with its rendition and its document (3) — the video's player is computed by
+    # the local finder, no embed lookup. Still constant.
+    cache.clear()
+    with django_assert_num_queries(24):
         response = client.get(lesson.url)
     assert response.status_code == 200
     assert response.context["step"].number == n + 1

@@ -61,17 +61,7 @@ def complete(user, *lessons):
     return [services.step_complete(user=user, step=lesson) for lesson in lessons]
 
 
-# --- Fixtures -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def catalogue(home_page):
-    return add_catalogue(home_page)
-
-
-@pytest.fixture
-def course(catalogue):
-    return add_course(catalogue, "Détecter un projet d'implantation", lessons=3)
+# Fixtures `catalogue` and `course` (three lessons): tests/lms/conftest.py.
 
 
 # --- Step and course completions --------------------------------------------------------
