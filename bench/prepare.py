@@ -1,5 +1,6 @@
 """The benchmark's database: migrated, seeded with the demo at a given scale, plus the
-bare page every measured page is compared with.
+bare page every measured page is compared with, and the 20-question quiz whose
+submission is measured (`bench_quiz_ensure`).
 
 Everything here runs under `bench.settings`, after `django.setup()`.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from importlib import import_module
 from pathlib import Path
 
@@ -131,3 +133,171 @@ def session_create(user) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return store.session_key
+
+
+# --- The 20-question quiz whose submission is measured ------------------------------------
+
+BENCH_QUIZ_COURSE = "pitcher-le-territoire"
+"""The demo course camille may take (no prerequisite) and has read every lesson of."""
+
+DEMO_QUIZ_SLUG = "quiz-pitcher-la-sarthe"
+"""That course's demo quiz (`quizzes/demo.py`): the bench's quiz goes just before it."""
+
+BENCH_QUIZ_SLUG = "quiz-banc-d-essai"
+BENCH_QUIZ_TITLE = "Quiz du banc d'essai"
+BENCH_QUIZ_COPIES = 4
+"""Four questions of each of the five types: 20 questions."""
+
+BENCH_ID_NAMESPACE = uuid.UUID("0b3c5d7e-9f1a-4b2c-8d4e-6f8a0b2c4d6e")
+
+
+def _bench_id(key: str) -> str:
+    return str(uuid.uuid5(BENCH_ID_NAMESPACE, key))
+
+
+def _bench_choices(prefix: str, right: set[int], count: int) -> list[dict]:
+    return [
+        {
+            "type": "item",
+            "id": _bench_id(f"{prefix}/{n}"),
+            "value": {
+                "text": f"Réponse {n} : un signal à peser avant de le transmettre à l'agence",
+                "correct": n in right,
+                "feedback": f"Pourquoi la réponse {n} est juste ou non.",
+            },
+        }
+        for n in range(1, count + 1)
+    ]
+
+
+def bench_quiz_questions() -> list[dict]:
+    """The quiz's questions (raw StreamField data, stable ids): `BENCH_QUIZ_COPIES` ×
+    single choice, multiple choice (partial credit), true/false, numeric, scenario
+    (several answers)."""
+    questions = []
+    for copy in range(1, BENCH_QUIZ_COPIES + 1):
+        common = {
+            "points": 1,
+            "explanation": "<p>Les signaux d'un projet : recrutements, levée de fonds, "
+            "recherche de locaux, nouveau marché.</p>",
+        }
+        questions += [
+            {
+                "type": "single_choice",
+                "id": _bench_id(f"single/{copy}"),
+                "value": {
+                    "prompt": f"<p>Question {copy}.1 : quel signe annonce un projet ?</p>",
+                    "choices": _bench_choices(f"single/{copy}", {1}, 4),
+                    **common,
+                },
+            },
+            {
+                "type": "multiple_choice",
+                "id": _bench_id(f"multiple/{copy}"),
+                "value": {
+                    "prompt": f"<p>Question {copy}.2 : lesquels transmettre ?</p>",
+                    "choices": _bench_choices(f"multiple/{copy}", {1, 2}, 4),
+                    "scoring": "partial",
+                    **common,
+                    "points": 2,
+                },
+            },
+            {
+                "type": "true_false",
+                "id": _bench_id(f"true_false/{copy}"),
+                "value": {
+                    "prompt": f"<p>Question {copy}.3 : un projet confidentiel se signale.</p>",
+                    "answer": "true",
+                    "feedback_true": "Exact : en mode restreint.",
+                    "feedback_false": "Si : en mode restreint.",
+                    **common,
+                },
+            },
+            {
+                "type": "numeric",
+                "id": _bench_id(f"numeric/{copy}"),
+                "value": {
+                    "prompt": f"<p>Question {copy}.4 : combien de m² cherche-t-il ?</p>",
+                    "answer": "3000",
+                    "tolerance": "100",
+                    "unit": "m²",
+                    **common,
+                },
+            },
+            {
+                "type": "scenario",
+                "id": _bench_id(f"scenario/{copy}"),
+                "value": {
+                    "situation": "<p>Au salon, un dirigeant vous dit qu'il cherche 3 000 m² "
+                    "près d'une gare pour un site de 40 personnes d'ici un an.</p>",
+                    "prompt": f"<p>Question {copy}.5 : quels signaux retenez-vous ?</p>",
+                    "multiple": True,
+                    "choices": _bench_choices(f"scenario/{copy}", {1, 3}, 4),
+                    "scoring": "all_or_nothing",
+                    **common,
+                    "points": 2,
+                },
+            },
+        ]
+    return questions
+
+
+def bench_quiz_answers() -> dict[str, list[str]]:
+    """The quiz's form data, every question answered right: field ``q-<id>`` → values."""
+    data = {}
+    for question in bench_quiz_questions():
+        value, field = question["value"], f"q-{question['id']}"
+        if question["type"] == "true_false":
+            data[field] = [value["answer"]]
+        elif question["type"] == "numeric":
+            data[field] = ["3 050"]
+        else:
+            data[field] = [c["id"] for c in value["choices"] if c["value"]["correct"]]
+    return data
+
+
+def bench_quiz_ensure(user):
+    """The 20-question quiz camille submits again and again: a live step of her course
+    "Pitcher le territoire", just before its demo quiz (so that one keeps its place as
+    her next step), with no attempt limit, no cooldown and no time limit. She passes it
+    once here, through the services, so the steps after it stay open to her. Created,
+    or updated, then published: idempotent."""
+    from lms.models import CoursePage
+    from quizzes import selectors, services
+    from quizzes.models import QuizPage, ReviewPolicy
+
+    course = CoursePage.objects.get(slug=BENCH_QUIZ_COURSE)
+    quiz = QuizPage.objects.child_of(course).filter(slug=BENCH_QUIZ_SLUG).first()
+    fields = {
+        "title": BENCH_QUIZ_TITLE,
+        "introduction": "<p>Vingt questions pour mesurer la soumission d'une tentative.</p>",
+        "estimated_minutes": 10,
+        "pass_mark": 70,
+        "attempt_limit": 0,
+        "cooldown_minutes": 0,
+        "time_limit_minutes": None,
+        "shuffle_questions": False,
+        "shuffle_choices": False,
+        "review": ReviewPolicy.FULL,
+        "questions": bench_quiz_questions(),
+    }
+    if quiz is None:
+        quiz = course.add_child(instance=QuizPage(slug=BENCH_QUIZ_SLUG, **fields))
+    else:
+        for name, value in fields.items():
+            setattr(quiz, name, value)
+    quiz.save_revision().publish()
+    demo = QuizPage.objects.child_of(course).filter(slug=DEMO_QUIZ_SLUG).first()
+    if demo is not None and quiz.path > demo.path:
+        quiz.move(demo, pos="left")
+    quiz = QuizPage.objects.get(pk=quiz.pk)
+
+    gate, _progress = selectors.quiz_gate(user=user, quiz=quiz)
+    if not gate.allowed:
+        raise RuntimeError(f"{AMBASSADOR_EMAIL} may not open {quiz.url}: {gate.reason}")
+    if not selectors.quiz_state(user=user, quiz=quiz).passed:
+        attempt = services.attempt_start(user=user, quiz=quiz)
+        graded, _graded_now = services.attempt_submit(attempt=attempt, data=bench_quiz_answers())
+        if not graded.passed:
+            raise RuntimeError(f"The bench quiz's answers do not pass it ({graded.percent} %).")
+    return quiz

@@ -28,7 +28,8 @@ class PageResult:
     timing: Timing
     queries: Queries
     body_bytes: int
-    throughput: Throughput
+    throughput: Throughput | None  # None: not measured over HTTP (a POST)
+    method: str = "GET"
 
 
 def _read_first(path: str, prefix: str) -> str | None:
@@ -106,11 +107,16 @@ def git_commit() -> str | None:
         return None
 
 
-def page_figures(page: PageResult, baseline: PageResult) -> dict:
+def page_figures(
+    page: PageResult, baseline: PageResult, form_baseline: PageResult | None = None
+) -> dict:
     """A page's figures, ratios taken to `baseline` (the bare page): time ratios above 1
-    and a requests-per-second ratio below 1 mean slower than the bare page."""
-    return {
+    and a requests-per-second ratio below 1 mean slower than the bare page. A POST's
+    times are also divided by `form_baseline`'s (the bare form POST); it has no
+    throughput figures (None)."""
+    figures = {
         "path": page.path,
+        "method": page.method,
         "median_ms": round(page.timing.median_ms, 3),
         "p95_ms": round(page.timing.p95_ms, 3),
         "ratio_median": round(page.timing.median_ms / baseline.timing.median_ms, 3),
@@ -118,19 +124,40 @@ def page_figures(page: PageResult, baseline: PageResult) -> dict:
         "queries": page.queries.count,
         "queries_stable": page.queries.stable,
         "body_bytes": page.body_bytes,
-        "requests": page.throughput.requests,
-        "throughput_seconds": round(page.throughput.seconds, 3),
-        "requests_per_s": round(page.throughput.requests_per_s, 1),
-        "ratio_requests_per_s": round(
-            page.throughput.requests_per_s / baseline.throughput.requests_per_s, 3
-        ),
+        "requests": None,
+        "throughput_seconds": None,
+        "requests_per_s": None,
+        "ratio_requests_per_s": None,
     }
+    if page.throughput is not None and baseline.throughput is not None:
+        figures.update(
+            requests=page.throughput.requests,
+            throughput_seconds=round(page.throughput.seconds, 3),
+            requests_per_s=round(page.throughput.requests_per_s, 1),
+            ratio_requests_per_s=round(
+                page.throughput.requests_per_s / baseline.throughput.requests_per_s, 3
+            ),
+        )
+    if page.method == "POST" and form_baseline is not None:
+        figures.update(
+            ratio_median_to_form=round(page.timing.median_ms / form_baseline.timing.median_ms, 3),
+            ratio_p95_to_form=round(page.timing.p95_ms / form_baseline.timing.p95_ms, 3),
+        )
+    return figures
 
 
-def results(*, pages: list[PageResult], baseline: str, machine: dict, run: dict) -> dict:
+def results(
+    *,
+    pages: list[PageResult],
+    baseline: str,
+    machine: dict,
+    run: dict,
+    form_baseline: str | None = None,
+) -> dict:
     """The whole of `results.json`: the run's context, then each page's figures.
     `machine` is `machine_info()` taken at the start of the run."""
     by_name = {page.name: page for page in pages}
+    forms = by_name.get(form_baseline) if form_baseline else None
     return {
         "schema": SCHEMA_VERSION,
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -140,7 +167,8 @@ def results(*, pages: list[PageResult], baseline: str, machine: dict, run: dict)
         "database": database_info(),
         **run,
         "baseline": baseline,
-        "pages": {page.name: page_figures(page, by_name[baseline]) for page in pages},
+        "form_baseline": form_baseline,
+        "pages": {page.name: page_figures(page, by_name[baseline], forms) for page in pages},
     }
 
 
@@ -158,15 +186,21 @@ def table(data: dict) -> str:
         f"{'page':<12} {'path':<22} {'median ms':>9} {'p95 ms':>8} {'× med':>6} {'× p95':>6} "
         f"{'queries':>7} {'kB':>6} {'req/s':>7} {'× req/s':>7}"
     )
-    rows = []
+    rows, post_rows = [], []
     for name, page in data["pages"].items():
         flag = "" if page["queries_stable"] else "~"
+        rate, rate_ratio = page["requests_per_s"], page["ratio_requests_per_s"]
         rows.append(
             f"{name:<12} {page['path']:<22} {page['median_ms']:>9.2f} {page['p95_ms']:>8.2f} "
             f"{page['ratio_median']:>6.2f} {page['ratio_p95']:>6.2f} "
             f"{flag + str(page['queries']):>7} {page['body_bytes'] / 1000:>6.1f} "
-            f"{page['requests_per_s']:>7.1f} {page['ratio_requests_per_s']:>7.2f}"
+            + (f"{rate:>7.1f} {rate_ratio:>7.2f}" if rate is not None else f"{'—':>7} {'—':>7}")
         )
+        if "ratio_median_to_form" in page and name != data.get("form_baseline"):
+            post_rows.append(
+                f"  {name}: × med {page['ratio_median_to_form']:.2f}, "
+                f"× p95 {page['ratio_p95_to_form']:.2f}"
+            )
     lines = [
         f"Database {database['vendor']} {database['version']}, scale {data['scale']}, "
         f"{data['repetitions']} interleaved repetitions after {data['warmup_rounds']} warm-up "
@@ -183,8 +217,14 @@ def table(data: dict) -> str:
         "above 1 for times, below 1 for req/s, means slower.",
         f"Throughput: gunicorn {tp['workers']} {tp['worker_class']} workers, {tp['clients']} "
         f"clients on 127.0.0.1, {tp['seconds_per_page']:g} s per page in {tp['rounds']} "
-        "rounds (page order reversed each round).",
+        "rounds (page order reversed each round); POSTs (—) in process only.",
     ]
+    if post_rows:
+        lines += [
+            f"POSTs against the bare form POST '{data['form_baseline']}' (CSRF, a small "
+            "form validated, 303):",
+            *post_rows,
+        ]
     load = machine["load_average_at_start"]
     if load and machine["cpus_available"] and load[0] >= machine["cpus_available"] / 2:
         lines.append(

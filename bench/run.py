@@ -7,23 +7,30 @@ requested as the signed-in demo ambassador camille@ambassadeurs.example and must
 answer 200 to them, both through Django's test client and over HTTP. Paths may rely on
 anything `seed_demo` creates (it is deterministic). Nothing else needs to change.
 
+Form submissions (POST) are measured too, in process only (`posts`): the bare form POST
+(`bench.views`), the baseline of every POST, and the submission of a 20-question quiz
+attempt (`prepare.bench_quiz_ensure`), each compared with the bare page and with the
+bare form POST.
+
 A run, in order (details and how to read the figures in `bench/README.md`):
 
 1. the database: `bench/bench.sqlite3`, deleted first, or `DATABASE_URL` when set
    (reused: migrated and seeded, never deleted); `migrate`; `seed_demo --scale
    BENCH_SCALE --force`; the bare page (rich text as long as the home page's text,
-   the site's `base.html`) published under the home page;
+   the site's `base.html`) published under the home page; the bench's 20-question quiz;
 2. response times in process: warm-up rounds, then `BENCH_REPEAT` rounds requesting
-   every page (the bare one included) once each, in a new random order each round;
-   median and p95 per page, and their ratios to the bare page;
-3. query counts per page (`CaptureQueriesContext`), and each response's size;
-4. throughput over HTTP: gunicorn on a free 127.0.0.1 port, concurrent clients sending
-   signed-in session cookies, `BENCH_SECONDS` per page; requests/s and the ratio to
-   the bare page; gunicorn is stopped at the end, also on error, Ctrl-C or SIGTERM;
+   every page and posting every form (the bare ones included) once each, in a new
+   random order each round; median and p95 per page, and their ratios to the bare page
+   (and, for a POST, to the bare form POST);
+3. query counts per page and POST (`CaptureQueriesContext`), and each response's size;
+4. throughput over HTTP, pages only: gunicorn on a free 127.0.0.1 port, concurrent
+   clients sending signed-in session cookies, `BENCH_SECONDS` per page; requests/s and
+   the ratio to the bare page; gunicorn is stopped at the end, also on error, Ctrl-C or
+   SIGTERM;
 5. the table on stdout (progress on stderr) and `bench/results.json`.
 
-Exits 0 when every request answered 200; otherwise it stops at the first failure with a
-message and exits non-zero. Timings are never compared with thresholds: read the ratios.
+Exits 0 when every request answered as expected (200; 303 for a POST); otherwise it
+stops at the first failure with a message and exits non-zero. Timings are never compared with thresholds: read the ratios.
 """
 
 from __future__ import annotations
@@ -40,15 +47,25 @@ PAGES: list[tuple[str, str]] = [
     ("catalogue", "/parcours/"),
     ("course", "/parcours/detecter-un-projet/"),
     ("lesson", "/parcours/detecter-un-projet/un-projet-se-voit-avant-de-s-annoncer/"),
+    ("quiz", "/parcours/pitcher-le-territoire/quiz-pitcher-la-sarthe/"),
 ]
 """The measured pages, ``(name, path)``, in the order the table lists them.
 
 The course and the lesson are the demo's first course and its first lesson (lms/demo.py),
 which camille, half-way through that course, may open; the lesson uses most block types
-(text, headings, an image, a video embed, a key figure, a callout)."""
+(text, headings, an image, a video embed, a key figure, a callout). The quiz is the
+demo's quiz of "Pitcher le territoire" (quizzes/demo.py): camille read every lesson of
+that course and failed the quiz once, so its page shows her attempt, the attempts left
+and the button to try again."""
 
 BASELINE = "bare"
 """The name of the bare page in the table and in `results.json`."""
+
+FORM_BASELINE = "form_post"
+"""The name of the bare form POST (`bench.views`), the baseline of every POST."""
+
+QUIZ_SUBMIT = "quiz_submit"
+"""The name of the submission of the bench's 20-question quiz attempt."""
 
 WARMUP_ROUNDS = 20
 """Untimed rounds (every page once) before timing: caches, templates, connections."""
@@ -144,14 +161,20 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
     home_chars = prepare.home_text_length()
     bare = prepare.bare_page_ensure(min_text_length=home_chars)
     user = prepare.ambassador()
+    bench_quiz = prepare.bench_quiz_ensure(user)
     pages = {BASELINE: bare.get_url(), **dict(PAGES)}
+    posts = posts_measured(bench_quiz.url, bare_path=pages[BASELINE])
     progress(f"  ready in {time.perf_counter() - started:.1f} s; bare page at {pages[BASELINE]}")
 
     client = measure.signed_in_client(user)
-    progress(f"Timing {len(pages)} pages × {repeat}, after {WARMUP_ROUNDS} warm-up rounds…")
-    timings = measure.time_pages(client, pages, repeat=repeat, warmup=WARMUP_ROUNDS)
-    queries = {name: measure.count_queries(client, path) for name, path in pages.items()}
-    sizes = {name: measure.response_size(client, path) for name, path in pages.items()}
+    targets: dict[str, measure.Target] = {**pages, **posts}
+    progress(
+        f"Timing {len(pages)} pages and {len(posts)} POSTs × {repeat}, after "
+        f"{WARMUP_ROUNDS} warm-up rounds…"
+    )
+    timings = measure.time_pages(client, targets, repeat=repeat, warmup=WARMUP_ROUNDS)
+    queries = {name: measure.count_queries(client, target) for name, target in targets.items()}
+    sizes = {name: measure.response_size(client, target) for name, target in targets.items()}
 
     cookies = [
         f"{settings.SESSION_COOKIE_NAME}={prepare.session_create(user)}"
@@ -163,7 +186,9 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
         f"Throughput: gunicorn, {throughput.WORKERS} workers, {throughput.CLIENTS} clients, "
         f"{seconds:g} s per page in {rounds} rounds…"
     )
-    rates = {name: throughput.Throughput(0, 0.0) for name in pages}
+    rates: dict[str, throughput.Throughput | None] = {
+        name: throughput.Throughput(0, 0.0) for name in pages
+    }
     with throughput.gunicorn_server() as server:
         throughput.session_check(server, path=reverse("home:mon_espace"), cookie=cookies[0])
         for path in pages.values():
@@ -190,15 +215,17 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
         pages=[
             report.PageResult(
                 name=name,
-                path=path,
+                path=target.label if isinstance(target, measure.Post) else target,
                 timing=timings[name],
                 queries=queries[name],
                 body_bytes=sizes[name],
-                throughput=rates[name],
+                throughput=rates.get(name),
+                method="POST" if isinstance(target, measure.Post) else "GET",
             )
-            for name, path in pages.items()
+            for name, target in targets.items()
         ],
         baseline=BASELINE,
+        form_baseline=FORM_BASELINE,
         machine=machine,
         run={
             "scale": scale,
@@ -208,6 +235,13 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
             "bare_page": {
                 "home_text_chars": home_chars,
                 "bare_text_chars": prepare.text_length(bare.body),
+            },
+            "posts": {
+                FORM_BASELINE: "a 4-field Django form, CSRF-checked, validated, 303",
+                QUIZ_SUBMIT: (
+                    f"submission of a fully answered {len(prepare.bench_quiz_questions())}-"
+                    "question attempt (started untimed just before), 303 to its result"
+                ),
             },
             "throughput": {
                 "server": "gunicorn",
@@ -225,6 +259,35 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
     elapsed = time.perf_counter() - started
     print(f"\nWrote {report.RESULTS_PATH.relative_to(ROOT)}; the run took {elapsed:.0f} s.")
     return 0
+
+
+def posts_measured(quiz_path: str, *, bare_path: str) -> dict:
+    """The measured POSTs: the bare form POST, then the submission of the bench quiz's
+    attempt. Before each submission, untimed: "start" is posted (it starts a new
+    attempt: the last one is graded) and its redirect gives the attempt's number."""
+    from bench import measure, prepare
+    from bench.urls import BARE_FORM_PATH
+    from bench.views import BARE_FORM_DATA
+
+    answers = prepare.bench_quiz_answers()
+
+    def bare_form(client):
+        token = measure.csrf_token(client, bare_path)
+        return BARE_FORM_PATH, {**BARE_FORM_DATA, "csrfmiddlewaretoken": token}
+
+    def quiz_submission(client):
+        token = measure.csrf_token(client, bare_path)
+        start = f"{quiz_path}commencer/"
+        started = measure.check_status(
+            client.post(start, {"csrfmiddlewaretoken": token}), "POST", start, 303
+        )
+        attempt_path = started["Location"]  # …/tentative/<n>/
+        return f"{attempt_path}envoyer/", {**answers, "csrfmiddlewaretoken": token}
+
+    return {
+        FORM_BASELINE: measure.Post(f"POST {BARE_FORM_PATH}", bare_form),
+        QUIZ_SUBMIT: measure.Post(f"POST {quiz_path}tentative/<n>/envoyer/", quiz_submission),
+    }
 
 
 if __name__ == "__main__":

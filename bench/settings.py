@@ -1,5 +1,6 @@
 """Settings of the benchmark: the project's base settings, production-like (no debug,
-persistent template caches), plus the `bench` app and its bare page type.
+persistent template caches), plus the `bench` app: its bare page type and its bare form
+POST (`bench.urls`).
 
 Used by `bench/run.py` and by the gunicorn it starts; never by the site itself.
 The database is `bench/bench.sqlite3` (which `run.py` deletes first, so each run starts
@@ -12,6 +13,7 @@ from config.settings.base import BASE_DIR, DATABASE_URL, DATABASES, INSTALLED_AP
 BENCH_SQLITE_PATH = BASE_DIR / "bench" / "bench.sqlite3"
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"  # the site's URLs plus the bare form POST
 
 DEBUG = False
 SECRET_KEY = "bench-only-secret-key-never-use-elsewhere"

@@ -125,8 +125,9 @@ def _date(value) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _local(value):
-    """An aware datetime as the local wall-clock time, to the second (for exports)."""
+def export_time(value):
+    """An aware datetime as the local wall-clock time, to the second, for CSV and XLSX
+    exports (every app's exports use it)."""
     if not value:
         return ""
     return timezone.make_naive(value).replace(microsecond=0)
@@ -253,7 +254,7 @@ class AmbassadorIndexView(AmbassadorPermissionMixin, IndexView):
         "last_name": lambda p: p.user.last_name,
         "status": lambda p: p.get_status_display(),
         "status_reason": lambda p: p.status_reason,
-        "status_changed_at": lambda p: _local(p.status_changed_at),
+        "status_changed_at": lambda p: export_time(p.status_changed_at),
         "territory_link": lambda p: p.get_territory_link_display(),
         "organisation": lambda p: p.organisation,
         "role": lambda p: p.role,
@@ -264,9 +265,9 @@ class AmbassadorIndexView(AmbassadorPermissionMixin, IndexView):
         "phone": lambda p: p.phone,
         "consent_contact": lambda p: _yes_no(p.consent_contact),
         "consent_directory": lambda p: _yes_no(p.consent_directory),
-        "data_consent_at": lambda p: _local(p.data_consent_at),
-        "invited_at": lambda p: _local(p.invited_at),
-        "created_at": lambda p: _local(p.created_at),
+        "data_consent_at": lambda p: export_time(p.data_consent_at),
+        "invited_at": lambda p: export_time(p.invited_at),
+        "created_at": lambda p: export_time(p.created_at),
     }
 
     def to_row_dict(self, item):

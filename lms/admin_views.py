@@ -30,7 +30,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from home.admin_views import Action, staff_may
+from home.admin_views import Action, export_time, staff_may
 
 from . import report_selectors
 from .models import CoursePage, StepCompletion
@@ -91,11 +91,6 @@ class CourseProgressFilterSet(WagtailFilterSet):
         return queryset
 
 
-def _local(value):
-    """An aware datetime as the local wall-clock time, to the second (for exports)."""
-    return timezone.make_naive(value).replace(microsecond=0)
-
-
 class CourseProgressReportView(ReportView):
     page_title = _("Course progress")
     header_icon = "tasks"
@@ -136,7 +131,10 @@ class CourseProgressReportView(ReportView):
     }
     custom_value_preprocess = {
         **ReportView.custom_value_preprocess,
-        datetime.datetime: {ReportView.FORMAT_CSV: _local, ReportView.FORMAT_XLSX: _local},
+        datetime.datetime: {
+            ReportView.FORMAT_CSV: export_time,
+            ReportView.FORMAT_XLSX: export_time,
+        },
     }
 
     def dispatch(self, request, *args, **kwargs):

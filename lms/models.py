@@ -127,8 +127,8 @@ class CourseLevel(models.TextChoices):
 
 
 class CoursePage(SpecificChildRouteMixin, Page):
-    """A briefing course: its steps are its live children (lessons, and quizzes once the
-    quizzes app adds them), in the order of the page tree."""
+    """A briefing course: its steps are its live children (lessons, and the quizzes app's
+    quizzes), in the order of the page tree."""
 
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("Two sentences shown in the catalogue.")
@@ -185,7 +185,7 @@ class CoursePage(SpecificChildRouteMixin, Page):
     ]
 
     parent_page_types = ["lms.CourseIndexPage"]
-    subpage_types = ["lms.LessonPage"]
+    subpage_types = ["lms.LessonPage", "quizzes.QuizPage"]
     page_description = _("A briefing course: lessons (and a quiz) to follow in order.")
 
     class Meta:

@@ -35,6 +35,7 @@ from lms.models import (
     LessonPage,
     StepCompletion,
 )
+from quizzes.models import QuizPage
 from tests.factories import AmbassadorProfileFactory
 from tests.lms.test_progress import add_catalogue, add_course, add_lesson, complete, lessons_of
 
@@ -169,7 +170,8 @@ class LmsPageTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        # A course's steps: its lessons, and the quizzes app's quizzes.
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
         self.assertAllowedSubpageTypes(LessonPage, set())
         self.assertCanNotCreateAt(HomePage, CoursePage)
@@ -838,10 +840,11 @@ def test_course_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     with django_assert_num_queries(18):
         response = client.get(course.url)
     assert len(response.context["progress"].steps) == n
-    # With nothing cached (after a publication, say): the outline's live steps and
-    # prerequisites (2) and Wagtail's site root paths (1) come on top. Still constant.
+    # With nothing cached (after a publication, say): the outline's live steps (the
+    # steps, then the lessons as their type: quizzes are steps too) and prerequisites
+    # (3) and Wagtail's site root paths (1) come on top. Still constant.
     cache.clear()
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         response = client.get(course.url)
     assert len(response.context["progress"].steps) == n
 
@@ -868,22 +871,23 @@ def test_lesson_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(lesson.url)  # creates the site settings row, the rendition and the embed
 
-    # 18 = session, user with profile (2); the site, the route (home page and its
-    # specific page, then the catalogue, the course, the lesson in one query each:
-    # SpecificChildRouteMixin), the view restrictions (2) (8); step access: the course
+    # 19 = session, user with profile (2); the site, the route (home page and its
+    # specific page, then the catalogue in one query, the course in one, the lesson in
+    # two — its id and type, then the page: a course's steps are of two types, see
+    # SpecificChildRouteMixin), the view restrictions (2) (9); step access: the course
     # comes from the route, its outline (live steps, prerequisites) from the cache
     # (`course_outline`); this ambassador's completed steps and course completions (2);
     # site settings, the userbar (2) (3); the body comes from the fragment cache
     # (`wagtailpagecache`), so neither its image nor its document is read; the session
     # save (3). Nothing per lesson or ambassador.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(lesson.url)
     assert response.status_code == 200
-    # With nothing cached: the outline (2), Wagtail's site root paths (1), and the body's
+    # With nothing cached: the outline (3), Wagtail's site root paths (1), and the body's
     # image with its rendition and its document (3) — the video's player is computed by
     # the local finder, no embed lookup. Still constant.
     cache.clear()
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(26):
         response = client.get(lesson.url)
     assert response.status_code == 200
     assert response.context["step"].number == n + 1
