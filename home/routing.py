@@ -11,11 +11,18 @@ class SpecificChildRouteMixin:
     Wagtail's default routing fetches the child as a base `Page` (every column), then
     again as its specific type. Here, when only one type may be a child (a catalogue's
     courses), the specific child is fetched in one query; when several may (a course's
-    lessons and quizzes), the first query reads only the child's id and type. The
+    lessons and quizzes), the first query reads only the child's id and type — unless
+    `child_route_hint` knows them (a course's cached outline). The
     children are found by their tree path (an indexed range) rather than Wagtail's
     `child_of`, which costs more to build. The parent is cached on the child, so
     `child.get_parent()` costs nothing.
     """
+
+    def child_route_hint(self, slug: str):
+        """A child page known without a query (from a cache) whose slug is `slug`, or
+        None; its type and id then spare the query that finds them. Only live children
+        may be given: routing serves live pages only."""
+        return None
 
     def route(self, request, path_components):
         if not path_components:
@@ -24,6 +31,10 @@ class SpecificChildRouteMixin:
         children = {"path__startswith": self.path, "depth": self.depth + 1, "slug": child_slug}
         models = self.specific_class.allowed_subpage_models()
         model = models[0] if len(models) == 1 else None
+        if model is None:
+            known = self.child_route_hint(child_slug)
+            if known is not None:
+                model, children = type(known), {"pk": known.pk}
         if model is None:
             found = Page.objects.filter(**children).values_list("pk", "content_type").first()
             if found is None:

@@ -871,23 +871,23 @@ def test_lesson_page_query_count_does_not_grow_with_lessons_or_ambassadors(
     client.force_login(ambassador)
     client.get(lesson.url)  # creates the site settings row, the rendition and the embed
 
-    # 19 = session, user with profile (2); the site, the route (home page and its
-    # specific page, then the catalogue in one query, the course in one, the lesson in
-    # two — its id and type, then the page: a course's steps are of two types, see
-    # SpecificChildRouteMixin), the view restrictions (2) (9); step access: the course
+    # 18 = session, user with profile (2); the site, the route (home page and its
+    # specific page, then the catalogue, the course, the lesson in one query each: the
+    # lesson's type and id come from the course's cached outline, see
+    # CoursePage.child_route_hint), the view restrictions (2) (8); step access: the course
     # comes from the route, its outline (live steps, prerequisites) from the cache
     # (`course_outline`); this ambassador's completed steps and course completions (2);
     # site settings, the userbar (2) (3); the body comes from the fragment cache
     # (`wagtailpagecache`), so neither its image nor its document is read; the session
     # save (3). Nothing per lesson or ambassador.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = client.get(lesson.url)
     assert response.status_code == 200
     # With nothing cached: the outline (3), Wagtail's site root paths (1), and the body's
     # image with its rendition and its document (3) — the video's player is computed by
     # the local finder, no embed lookup. Still constant.
     cache.clear()
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         response = client.get(lesson.url)
     assert response.status_code == 200
     assert response.context["step"].number == n + 1

@@ -1176,12 +1176,12 @@ def measured(client, ambassador, course):
 
 # The queries every page of a quiz shares: session, user with profile (2); Wagtail's
 # serving: the site, the route (home page and its specific page, then the catalogue in
-# one query, the course in one, the quiz in two — its id and type, then the page: a
-# course's steps are of two types, see SpecificChildRouteMixin), the view restrictions
-# (2) (9); the quiz's gate (`lms.selectors.step_access`): the course comes from the
-# route, its outline (live steps, prerequisites) from the cache; this ambassador's
-# completed steps and course completions (2).
-SHARED = 2 + 9 + 2
+# one query, the course in one, the quiz in one — its type and id come from the course's
+# cached outline, see CoursePage.child_route_hint), the view restrictions (2) (8); the
+# quiz's gate (`lms.selectors.step_access`): the course comes from the route, its
+# outline (live steps, prerequisites) from the cache; this ambassador's completed steps
+# and course completions (2).
+SHARED = 2 + 8 + 2
 # Pages end with the site settings and the userbar (3), every response with the session
 # save (a savepoint, the update, its release: 3).
 PAGE_END, SESSION_SAVE = 3, 3
@@ -1194,7 +1194,7 @@ def test_quiz_page_query_count_does_not_grow_with_questions(
     quiz, right = measured(n)
     graded(client, quiz, {})  # an attempt in the history
 
-    # 20 = SHARED (13); this ambassador's attempts at the quiz, for the standing, the
+    # 19 = SHARED (12); this ambassador's attempts at the quiz, for the standing, the
     # action and the history (1); PAGE_END, SESSION_SAVE (6). The questions are only
     # counted, from the page's stored data. Nothing per question or attempt.
     with django_assert_num_queries(SHARED + 1 + PAGE_END + SESSION_SAVE):
@@ -1210,7 +1210,7 @@ def test_attempt_page_query_count_does_not_grow_with_questions(
     attempt = start(client, quiz)
     save(client, quiz, attempt, right)
 
-    # 21 = SHARED (13); the attempt with its versions (1); its saved answers (1);
+    # 20 = SHARED (12); the attempt with its versions (1); its saved answers (1);
     # PAGE_END, SESSION_SAVE (6). Nothing per question.
     with django_assert_num_queries(SHARED + 2 + PAGE_END + SESSION_SAVE):
         response = client.get(route(quiz, "attempt", 1))
@@ -1225,7 +1225,7 @@ def test_autosave_query_count_does_not_grow_with_questions(
     quiz, right = measured(n)
     attempt = start(client, quiz)
 
-    # 21 = SHARED (13); the attempt with its versions (1); the save: a savepoint, the
+    # 20 = SHARED (12); the attempt with its versions (1); the save: a savepoint, the
     # attempt's row locked (still in progress, on time?), every answer written in one
     # upsert, the savepoint released (4); SESSION_SAVE (3). Nothing per question.
     with django_assert_num_queries(SHARED + 1 + 4 + SESSION_SAVE):
@@ -1241,7 +1241,7 @@ def test_submission_query_count_does_not_grow_with_questions(
     quiz, right = measured(n)
     attempt = start(client, quiz)
 
-    # 37 = SHARED (13); the attempt with its versions (1); grading, in one transaction:
+    # 36 = SHARED (12); the attempt with its versions (1); grading, in one transaction:
     # a savepoint, the row locked, the answers sent written in one upsert, the claim (a
     # conditional update), the graded attempt read back with its person, its answers,
     # their grades in one upsert, the attempt's score, the savepoint released (9); the
@@ -1265,7 +1265,7 @@ def test_result_page_query_count_does_not_grow_with_questions(
     graded(client, quiz, {})  # a first attempt, failed, in the history
     graded(client, quiz, right)
 
-    # 22 = SHARED (13); the attempt with its versions (1); this ambassador's attempts,
+    # 21 = SHARED (12); the attempt with its versions (1); this ambassador's attempts,
     # for the history and what comes next (1); the attempt's answers, for the review
     # (1); PAGE_END, SESSION_SAVE (6). Nothing per question or attempt.
     with django_assert_num_queries(SHARED + 3 + PAGE_END + SESSION_SAVE):
