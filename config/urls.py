@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("home.urls")),
     path("", include("lms.urls")),
+    path("", include("lms.verification_urls")),  # /verifier/…, /badges/… (public)
+    path("", include("lms.badge_urls")),  # /mon-espace/badges/<uuid>/certificat.pdf
 ]
 
 if settings.DEBUG:

@@ -125,6 +125,32 @@ def _date(value) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
+class StaffReadMixin:
+    """For an app's staff admin views that decide access through their own permission
+    helper rather than Wagtail's model permissions: `dispatch` refuses (403) whoever
+    `staff_allowed(user, self.permission_action)` refuses, and Wagtail's generic
+    questions are answered from it — only "view" exists. Subclasses define
+    `staff_allowed` and may set `permission_action` (None: viewing)."""
+
+    permission_action = None
+    permission_required = None
+    any_permission_required = None
+
+    def staff_allowed(self, user, action) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.staff_allowed(request.user, self.permission_action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def user_has_permission(self, permission):
+        return permission == "view" and self.staff_allowed(self.request.user, None)
+
+    def user_has_any_permission(self, permissions):
+        return "view" in permissions and self.staff_allowed(self.request.user, None)
+
+
 def export_time(value):
     """An aware datetime as the local wall-clock time, to the second, for CSV and XLSX
     exports (every app's exports use it)."""

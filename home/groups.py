@@ -26,10 +26,14 @@ _EQUIPE_MODEL_PERMISSIONS += [
     ("lms", "add_competence"),
     ("lms", "change_competence"),
     ("lms", "view_competence"),
+    ("lms", "add_badge"),
+    ("lms", "change_badge"),
+    ("lms", "view_badge"),
 ]
 _RESPONSABLES_EXTRA_MODEL_PERMISSIONS = [
     ("home", "suspend_ambassador"),
     ("lms", "delete_competence"),
+    ("lms", "delete_badge"),
     ("wagtailimages", "delete_image"),
     ("wagtaildocs", "delete_document"),
     ("home", "change_sitesettings"),

@@ -15,6 +15,8 @@ class LmsConfig(AppConfig):
         post_delete.connect(_page_changed, dispatch_uid="lms-outlines-page-deleted")
         post_page_move.connect(_page_changed, dispatch_uid="lms-outlines-page-moved")
 
+        from . import criteria  # noqa: F401  (registers the "course completed" criterion)
+
 
 def _page_changed(sender, instance, **kwargs):
     """A page was saved (published, unpublished, renamed, added…), deleted or moved: the

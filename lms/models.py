@@ -6,6 +6,8 @@ Progress is one record type for every kind of step (DESIGN.md, "Course steps"): 
 the last live step is completed, and is permanent.
 """
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -13,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
@@ -325,3 +328,222 @@ class CourseCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.course_id}"
+
+
+# --- Badges --------------------------------------------------------------------------------
+
+
+class BadgeColour(models.TextChoices):
+    """The colour of a badge's generated image (when no image is uploaded)."""
+
+    BLUE = "#1d4ed8", _("Blue")
+    GREEN = "#15803d", _("Green")
+    ORANGE = "#c2410c", _("Orange")
+    PURPLE = "#7e22ce", _("Purple")
+    RED = "#b91c1c", _("Red")
+    TEAL = "#0f766e", _("Teal")
+
+
+def criterion_kind_choices():
+    """The registered criterion kinds (`lms.criteria`), for the admin's select."""
+    from .criteria import kind_choices
+
+    return kind_choices()
+
+
+class Badge(index.Indexed, ClusterableModel):
+    """A competence badge: earned when every one of its criteria is met (the rows of
+    `BadgeCriterion`, edited inline), valid for `validity_months` (empty: for good)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, help_text=_("Used in the badge's public address.")
+    )
+    description = models.TextField(
+        _("description"), help_text=_("What a holder of this badge can do, in two sentences.")
+    )
+    criteria_narrative = models.TextField(
+        _("how to earn it"),
+        help_text=_("Said on the verification page and in the Open Badge: what was checked."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Square, at least 400 px. Leave empty for an image made from the name."),
+    )
+    colour = models.CharField(
+        _("colour"), max_length=7, choices=BadgeColour.choices, default=BadgeColour.BLUE
+    )
+    competences = ParentalManyToManyField(
+        Competence, verbose_name=_("competences certified"), blank=True, related_name="badges"
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a badge that never expires."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("criteria_narrative"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("colour")], heading=_("Image")),
+        FieldPanel("competences", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("validity_months"),
+        InlinePanel("criteria", heading=_("Criteria"), label=_("Criterion"), min_num=1),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BadgeCriterion(Orderable):
+    """One condition of a badge: a kind (registered by the app that knows it, see
+    `lms.criteria`) and its parameters — a target page (a course, a quiz), a number (a
+    minimum score, a count) and a mission kind — as the kind needs them."""
+
+    badge = ParentalKey(Badge, on_delete=models.CASCADE, related_name="criteria")
+    kind = models.CharField(_("kind"), max_length=40, choices=criterion_kind_choices)
+    target_page = models.ForeignKey(
+        Page,
+        verbose_name=_("course or quiz"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.PositiveIntegerField(
+        _("number"), null=True, blank=True, help_text=_("A minimum score (%) or a count.")
+    )
+    mission_kind = models.CharField(_("mission kind"), max_length=40, blank=True)
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("target_page"),
+        FieldPanel("number"),
+        FieldPanel("mission_kind"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("badge criterion")
+        verbose_name_plural = _("badge criteria")
+
+    def __str__(self):
+        from .criteria import describe
+
+        return describe(self)
+
+    def clean(self):
+        super().clean()
+        from .criteria import validate
+
+        errors = validate(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class BadgeAwardQuerySet(models.QuerySet):
+    def current(self):
+        """Neither revoked nor replaced by a renewal (maybe expired)."""
+        return self.filter(revoked_at__isnull=True, replaced_at__isnull=True)
+
+    def valid(self, now=None):
+        """Current and not expired: what unlocks missions."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.current().filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class BadgeAward(models.Model):
+    """A badge awarded to an ambassador: public by its UUID (certificate, verification
+    page, Open Badges assertion). At most one current award per person and badge (a
+    database constraint); a renewal replaces the previous award and follows it."""
+
+    uuid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
+    badge = models.ForeignKey(
+        Badge, verbose_name=_("badge"), on_delete=models.PROTECT, related_name="awards"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ambassador"),
+        on_delete=models.CASCADE,
+        related_name="badge_awards",
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    evidence = models.JSONField(
+        _("evidence"),
+        default=list,
+        help_text=_("What met each criterion (course, attempt, score)."),
+    )
+    recipient_salt = models.CharField(_("recipient salt"), max_length=32)
+    recipient_hash = models.CharField(
+        _("recipient hash"),
+        max_length=80,
+        help_text=_("Open Badges: sha256$ of the email address at award time and the salt."),
+    )
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("awarded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Staff who awarded it by hand; empty when earned."),
+    )
+    note = models.TextField(_("evidence note"), blank=True)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("renews"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewal",
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = BadgeAwardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("badge award")
+        verbose_name_plural = _("badge awards")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "badge"],
+                condition=models.Q(revoked_at__isnull=True, replaced_at__isnull=True),
+                name="lms_award_one_current",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoked_reason=""),
+                name="lms_award_revoked_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.badge} — {self.user}"

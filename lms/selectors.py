@@ -533,3 +533,33 @@ def courses_for(*, user, suggestions: int = 3) -> MyCourses:
         completed=[c for c in cards if c.completed],
         suggested=[c for c in cards if not c.started and not c.locked_reason][:suggestions],
     )
+
+
+# --- Badges: renewal ---------------------------------------------------------------------------
+
+
+def renewal_opened_at(*, user, page: Page, now=None):
+    """When this person's renewal window opened for a badge that needs `page` (a quiz
+    to pass, a course to complete): the earliest opening among their current awards of
+    such badges that are renewable now (within `services.RENEWAL_WINDOW` of expiry, or
+    expired); None when there is none. From then on, the attempts and completions the
+    previous award used no longer count against them (a quiz's attempt limit). One
+    query."""
+    from django.utils import timezone
+
+    from .models import BadgeAward
+    from .services import RENEWAL_WINDOW
+
+    now = now or timezone.now()
+    expiries = (
+        BadgeAward.objects.current()
+        .filter(
+            user=user,
+            expires_at__isnull=False,
+            expires_at__lte=now + RENEWAL_WINDOW,
+            badge__criteria__target_page=page,
+        )
+        .values_list("expires_at", flat=True)
+    )
+    earliest = min(expiries, default=None)
+    return earliest - RENEWAL_WINDOW if earliest is not None else None

@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from home import hooks as home_hooks
 from home.admin_views import Action, staff_may
 
-from . import admin_views, report_selectors, selectors
+from . import admin_views, report_selectors, selectors, services
 from .models import CATALOGUE_SLUG, Competence
 
 
@@ -32,6 +32,12 @@ class CompetenceViewSet(SnippetViewSet):
 
 
 register_snippet(CompetenceViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_badge_log_actions(actions):
+    for action, label in services.LOG_ACTIONS.items():
+        actions.register_action(action, label, label)
 
 
 # --- The staff's report -----------------------------------------------------------------
@@ -133,5 +139,7 @@ def account_deletion_part(user):
     """
 
 
-# The demo data registers itself through home.hooks.DEMO_DATA when imported.
-from . import demo  # noqa: E402, F401
+# Registered when imported: the demo data (lms's, then the badges') through
+# home.hooks.DEMO_DATA; the badges' hooks (Mes badges, fiche, export, deletion,
+# reminders) through home's hooks; the badges' admin (the Badge snippet, the awards).
+from . import badge_admin, badge_demo, badge_hooks, demo  # noqa: E402, F401

@@ -27,7 +27,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -56,7 +55,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from home.admin_views import NO, YES, Action, export_time, staff_may
+from home.admin_views import NO, YES, Action, StaffReadMixin, export_time, staff_may
 
 from . import report_selectors, services
 from .models import Attempt, AttemptState, QuizPage
@@ -81,23 +80,11 @@ def quiz_staff_may(user, action: QuizAction, quiz: QuizPage | None = None) -> bo
     return True
 
 
-class QuizStaffMixin:
-    """Decide access through `quiz_staff_may` instead of Wagtail's model permissions,
-    and answer Wagtail's generic questions from it: only "view" exists."""
+class QuizStaffMixin(StaffReadMixin):
+    """Quizzes' staff pages: seen by whom `quiz_staff_may` lets view."""
 
-    permission_required = None
-    any_permission_required = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not quiz_staff_may(request.user, QuizAction.VIEW):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def user_has_permission(self, permission):
-        return permission == "view" and quiz_staff_may(self.request.user, QuizAction.VIEW)
-
-    def user_has_any_permission(self, permissions):
-        return "view" in permissions and quiz_staff_may(self.request.user, QuizAction.VIEW)
+    def staff_allowed(self, user, action) -> bool:
+        return quiz_staff_may(user, QuizAction.VIEW)
 
 
 # --- Display helpers ------------------------------------------------------------------

@@ -6,3 +6,6 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import criteria  # noqa: F401  (registers the "quiz passed" badge criterion)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from home.selectors import Gate
-from lms.selectors import CourseProgress, step_access
+from lms.selectors import CourseProgress, renewal_opened_at, step_access
 
 from . import grading
 from .models import AnswersShown, Attempt, AttemptState, QuizPage, ReviewPolicy
@@ -47,12 +47,28 @@ def start_gate(*, user, quiz: QuizPage, now=None, attempts: list[Attempt] | None
         return Gate(False, str(ERROR_NO_QUESTIONS))
     if attempts is None:
         attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
-    if quiz.attempt_limit and len(attempts) >= quiz.attempt_limit:
+    if (
+        quiz.attempt_limit
+        and len(counted_attempts(user, quiz, attempts, now=now)) >= quiz.attempt_limit
+    ):
         return Gate(False, str(ERROR_NO_ATTEMPT_LEFT))
     available = next_attempt_at(quiz, attempts)
     if available is not None and available > now:
         return Gate(False, str(ERROR_COOLDOWN) % {"when": _moment(available)})
     return Gate(True)
+
+
+def counted_attempts(user, quiz: QuizPage, attempts: list[Attempt], *, now=None) -> list[Attempt]:
+    """The attempts that count against the quiz's limit: all of them, unless this person
+    is renewing a badge that needs the quiz — then only those started since the renewal
+    window opened (the previous award's attempts are spent). The renewal is looked up
+    (one query) only when the limit is reached."""
+    if not quiz.attempt_limit or len(attempts) < quiz.attempt_limit:
+        return attempts
+    opened = renewal_opened_at(user=user, page=quiz, now=now)
+    if opened is None:
+        return attempts
+    return [attempt for attempt in attempts if attempt.started_at >= opened]
 
 
 def next_attempt_at(quiz: QuizPage, attempts: list[Attempt]) -> datetime.datetime | None:
@@ -86,6 +102,7 @@ class QuizState:
     best: Attempt | None
     start: Gate
     next_at: datetime.datetime | None
+    counted: list[Attempt] = field(default_factory=list)  # against the limit
 
     @property
     def passed(self) -> bool:
@@ -96,7 +113,7 @@ class QuizState:
         """None when unlimited."""
         if not self.quiz.attempt_limit:
             return None
-        return max(0, self.quiz.attempt_limit - len(self.attempts))
+        return max(0, self.quiz.attempt_limit - len(self.counted))
 
     @property
     def graded(self) -> list[Attempt]:
@@ -117,6 +134,7 @@ def quiz_state(*, user, quiz: QuizPage, now=None) -> QuizState:
         best=best,
         start=start_gate(user=user, quiz=quiz, now=now, attempts=attempts),
         next_at=next_attempt_at(quiz, attempts),
+        counted=counted_attempts(user, quiz, attempts, now=now),
     )
 
 

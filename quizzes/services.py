@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from lms.services import step_complete
+from lms.services import badges_evaluate, step_complete
 
 from . import grading, versions
 from .models import Answer, Attempt, AttemptState, ClosedBy, QuizPage
@@ -340,9 +340,12 @@ def _grade_answers(attempt: Attempt, *, key: list[dict], now) -> None:
 
 def _after_grading(attempt: Attempt) -> None:
     """A passed attempt completes the quiz's step of its course (once: the service
-    records it once), which may complete the course."""
+    records it once), which may complete the course; and it may earn a badge ("quiz
+    passed with at least N %"), evaluated here explicitly."""
     if attempt.passed:
-        step_complete(user=attempt.user, step=attempt.quiz)
+        _completion, course_completion = step_complete(user=attempt.user, step=attempt.quiz)
+        if course_completion is None:  # else step_complete has just evaluated them
+            badges_evaluate(user=attempt.user)
 
 
 def _fresh(attempt: Attempt) -> Attempt:

@@ -74,9 +74,10 @@ def test_mon_espace_query_count_is_pinned(client, django_assert_num_queries, oth
     # 9 = session, user with its profile (one query, home.backends), site + site
     # settings, the userbar's permission check (user and group permissions), and the
     # idle-timeout session save (savepoint, update, release); + 2 for lms's "My courses"
-    # panel with no course published (courses, completion dates). No query per profile
-    # field or per ambassador.
-    with django_assert_num_queries(11):
+    # panel with no course published (courses, completion dates); + 1 for the badges'
+    # "My badges" panel with no badge defined. No query per profile field or per
+    # ambassador.
+    with django_assert_num_queries(12):
         client.get("/mon-espace/")
 
 

@@ -912,8 +912,9 @@ def test_submitting_takes_a_fixed_number_of_queries_whatever_the_number_of_quest
     # release. Then, passed, the step's completion through lms: the course, the
     # completion looked up then inserted (savepoint, insert, release), the course's live
     # steps and the ones completed (7; the course stays open: the fixture's quiz is
-    # another step). Nothing per question.
-    with django_assert_num_queries(16):
+    # another step); the badges, evaluated for a quiz passed (1: there is none). Nothing
+    # per question.
+    with django_assert_num_queries(17):
         graded, graded_now = services.attempt_submit(attempt=attempt, data=data)
 
     assert graded_now and graded.score == graded.max_score == Decimal(7 * copies)

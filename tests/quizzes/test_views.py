@@ -1241,15 +1241,16 @@ def test_submission_query_count_does_not_grow_with_questions(
     quiz, right = measured(n)
     attempt = start(client, quiz)
 
-    # 36 = SHARED (12); the attempt with its versions (1); grading, in one transaction:
+    # 37 = SHARED (12); the attempt with its versions (1); grading, in one transaction:
     # a savepoint, the row locked, the answers sent written in one upsert, the claim (a
     # conditional update), the graded attempt read back with its person, its answers,
     # their grades in one upsert, the attempt's score, the savepoint released (9); the
     # pass completes the step: the quiz's course read again (1), the step's completion
     # looked up then recorded in a savepoint (4), and the course: its live steps, those
-    # done, its completion looked up then recorded in a savepoint (6) (11); SESSION_SAVE
-    # (3). Nothing per question.
-    with django_assert_num_queries(SHARED + 1 + 9 + 11 + SESSION_SAVE):
+    # done, its completion looked up then recorded in a savepoint (6), then the badges
+    # evaluated for the course completed (1: there is none) (12); SESSION_SAVE (3).
+    # Nothing per question.
+    with django_assert_num_queries(SHARED + 1 + 9 + 12 + SESSION_SAVE):
         response = submit(client, quiz, attempt, right)
     assert response.status_code == 303
     attempt.refresh_from_db()
