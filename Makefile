@@ -31,6 +31,7 @@ test: install messages
 
 bench: install messages
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/certificates.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -88,4 +88,17 @@ def test_an_ambassador_passes_the_last_quiz_sees_the_badge_and_downloads_its_cer
         link.click()
     expect(page.locator("main")).to_contain_text("Détecteur de projets")
     expect(page.locator("main")).to_contain_text("Camille")
+    axe_check(page)
+
+    # From another browser, signed in nowhere: the page and the Open Badges assertion.
+    stranger = page.context.browser.new_context()
+    try:
+        other = stranger.new_page()
+        other.goto(f"{live_server.url}/verifier/{award.uuid}/")
+        expect(other.locator("main")).to_contain_text("Camille")
+        assertion = other.request.get(f"{live_server.url}/badges/assertions/{award.uuid}.json")
+        assert assertion.status == 200
+        assert assertion.json()["recipient"]["identity"] == award.recipient_hash
+    finally:
+        stranger.close()
     assert not csp_violations, "\n".join(csp_violations)
