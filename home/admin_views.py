@@ -767,7 +767,40 @@ class AmbassadorImportSampleView(AmbassadorPermissionMixin, View):
 # --- The viewset ----------------------------------------------------------------------
 
 
-class AmbassadorViewSet(ModelViewSet):
+class StaffListViewSet(ModelViewSet):
+    """A list for staff with an inspect page, and none of Wagtail's generic add, edit,
+    copy, history or delete views (an app's own views do the writes, through its
+    services). Subclasses add their URLs with `extra_urlpatterns`."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    search_backend_name = None
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
+            usage_url_name=None,
+            **kwargs,
+        )
+
+    def extra_urlpatterns(self) -> list:
+        return []
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", self.inspect_view, name="inspect"),
+            *self.extra_urlpatterns(),
+        ]
+
+
+class AmbassadorViewSet(StaffListViewSet):
     """Ambassadors in the Wagtail admin, under /admin/ambassadeurs/."""
 
     model = AmbassadorProfile
@@ -778,13 +811,8 @@ class AmbassadorViewSet(ModelViewSet):
     menu_order = 150
     index_view_class = AmbassadorIndexView
     inspect_view_class = AmbassadorInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
     ordering = "user__last_name"
-    list_per_page = 50
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation", "city"]
-    search_backend_name = None
     filterset_class = AmbassadorFilterSet
     list_export = list(AmbassadorIndexView.EXPORT_VALUES)
     export_headings = EXPORT_HEADINGS
@@ -798,27 +826,13 @@ class AmbassadorViewSet(ModelViewSet):
 
         return AmbassadorsMenuItem
 
-    def get_common_view_kwargs(self, **kwargs):
-        # No generic add/edit/delete views exist (see the module's docstring).
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
     def action_view(self, name: str):
         return self.construct_view(
             MembershipActionView, **self.get_inspect_view_kwargs(), action_name=name
         )
 
-    def get_urlpatterns(self):
+    def extra_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
             *(
                 path(f"<int:pk>/{slug}/", self.action_view(name), name=name)
                 for name, slug in (

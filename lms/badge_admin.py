@@ -45,7 +45,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import registry as log_registry
@@ -53,7 +52,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from home.admin_views import Action, StaffReadMixin, export_time, staff_may
+from home.admin_views import Action, StaffListViewSet, StaffReadMixin, export_time, staff_may
 from home.models import AmbassadorProfile, MembershipStatus
 
 from . import services
@@ -700,7 +699,7 @@ class RevokeView(BadgeAwardFormView):
 # --- Awards: the viewset --------------------------------------------------------------
 
 
-class BadgeAwardViewSet(ModelViewSet):
+class BadgeAwardViewSet(StaffListViewSet):
     """Badge awards in the Wagtail admin, under /admin/badges/attributions/."""
 
     model = BadgeAward
@@ -713,13 +712,8 @@ class BadgeAwardViewSet(ModelViewSet):
     menu_order = 221
     index_view_class = BadgeAwardIndexView
     inspect_view_class = BadgeAwardInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
     ordering = "-issued_at"
-    list_per_page = 50
     search_fields = ["user__email", "user__first_name", "user__last_name", "badge__name"]
-    search_backend_name = None
     filterset_class = BadgeAwardFilterSet
     list_export = list(BadgeAwardIndexView.EXPORT_VALUES)
     export_headings = EXPORT_HEADINGS
@@ -733,22 +727,8 @@ class BadgeAwardViewSet(ModelViewSet):
 
         return BadgeAwardsMenuItem
 
-    def get_common_view_kwargs(self, **kwargs):
-        # Read-only: no generic add/edit/delete views exist (see the module's docstring).
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
-    def get_urlpatterns(self):
+    def extra_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
             path("<int:pk>/revoquer/", RevokeView.as_view(), name="revoke"),
             path("attribuer/", AwardByHandView.as_view(), name="award"),
         ]

@@ -52,10 +52,17 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from home.admin_views import NO, YES, Action, StaffReadMixin, export_time, staff_may
+from home.admin_views import (
+    NO,
+    YES,
+    Action,
+    StaffListViewSet,
+    StaffReadMixin,
+    export_time,
+    staff_may,
+)
 
 from . import report_selectors, services
 from .models import Attempt, AttemptState, QuizPage
@@ -353,7 +360,7 @@ class AttemptInspectView(QuizStaffMixin, InspectView):
 # --- Attempts: the viewset ------------------------------------------------------------
 
 
-class AttemptViewSet(ModelViewSet):
+class AttemptViewSet(StaffListViewSet):
     """Quiz attempts in the Wagtail admin, under /admin/rapports/tentatives-quiz/."""
 
     model = Attempt
@@ -363,35 +370,12 @@ class AttemptViewSet(ModelViewSet):
     add_to_admin_menu = False  # in the Reports menu (`wagtail_hooks`)
     index_view_class = AttemptIndexView
     inspect_view_class = AttemptInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
     ordering = "-started_at"
-    list_per_page = 50
     search_fields = ["user__email", "user__first_name", "user__last_name"]
-    search_backend_name = None
     filterset_class = AttemptFilterSet
     list_export = list(AttemptIndexView.EXPORT_VALUES)
     export_headings = EXPORT_HEADINGS
     export_filename = "tentatives-quiz"
-
-    def get_common_view_kwargs(self, **kwargs):
-        # Read-only: no generic add/edit/delete views exist (see the module's docstring).
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
     def get_permissions_to_register(self):
         # Access follows `quiz_staff_may`: no model permission means anything here.

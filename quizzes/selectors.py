@@ -38,7 +38,14 @@ def quiz_gate(*, user, quiz: QuizPage) -> tuple[Gate, CourseProgress | None]:
     return step_access(user=user, step=quiz)
 
 
-def start_gate(*, user, quiz: QuizPage, now=None, attempts: list[Attempt] | None = None) -> Gate:
+def start_gate(
+    *,
+    user,
+    quiz: QuizPage,
+    now=None,
+    attempts: list[Attempt] | None = None,
+    counted: list[Attempt] | None = None,
+) -> Gate:
     """May this person start a new attempt now (the quiz being open to them)? Not when
     every attempt is used, nor before the cooldown after the last one has passed; a
     quiz passed may be retaken while attempts remain (the best attempt counts)."""
@@ -47,10 +54,9 @@ def start_gate(*, user, quiz: QuizPage, now=None, attempts: list[Attempt] | None
         return Gate(False, str(ERROR_NO_QUESTIONS))
     if attempts is None:
         attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
-    if (
-        quiz.attempt_limit
-        and len(counted_attempts(user, quiz, attempts, now=now)) >= quiz.attempt_limit
-    ):
+    if counted is None:
+        counted = counted_attempts(user, quiz, attempts, now=now)
+    if quiz.attempt_limit and len(counted) >= quiz.attempt_limit:
         return Gate(False, str(ERROR_NO_ATTEMPT_LEFT))
     available = next_attempt_at(quiz, attempts)
     if available is not None and available > now:
@@ -127,14 +133,15 @@ def quiz_state(*, user, quiz: QuizPage, now=None) -> QuizState:
     graded = [attempt for attempt in attempts if attempt.state == AttemptState.GRADED]
     best = max(graded, key=lambda a: (a.percent or 0, -a.number), default=None)
     in_progress = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    counted = counted_attempts(user, quiz, attempts, now=now)  # a renewal: looked up once
     return QuizState(
         quiz=quiz,
         attempts=attempts,
         in_progress=in_progress,
         best=best,
-        start=start_gate(user=user, quiz=quiz, now=now, attempts=attempts),
+        start=start_gate(user=user, quiz=quiz, now=now, attempts=attempts, counted=counted),
         next_at=next_attempt_at(quiz, attempts),
-        counted=counted_attempts(user, quiz, attempts, now=now),
+        counted=counted,
     )
 
 
