@@ -5,7 +5,10 @@ Adding a page is one line in `PAGES` below: ``(name, path)``. The name is the pa
 key in the table and in `results.json` (short, lowercase, unique); the path is
 requested as the signed-in demo ambassador camille@ambassadeurs.example and must
 answer 200 to them, both through Django's test client and over HTTP. Paths may rely on
-anything `seed_demo` creates (it is deterministic). Nothing else needs to change.
+anything `seed_demo` creates (it is deterministic). Nothing else needs to change. A page
+that must be seen as the certified demo ambassador certifie@ambassadeurs.example (a
+mission they may sign up for) goes in `CERTIFIED_PAGES` instead: same columns, same
+baseline, requested with a client (and over HTTP, session cookies) signed in as them.
 
 Form submissions (POST) are measured too, in process only (`posts`): the bare form POST
 (`bench.views`), the baseline of every POST, and the submission of a 20-question quiz
@@ -48,6 +51,7 @@ PAGES: list[tuple[str, str]] = [
     ("course", "/parcours/detecter-un-projet/"),
     ("lesson", "/parcours/detecter-un-projet/un-projet-se-voit-avant-de-s-annoncer/"),
     ("quiz", "/parcours/pitcher-le-territoire/quiz-pitcher-la-sarthe/"),
+    ("missions", "/missions/"),
 ]
 """The measured pages, ``(name, path)``, in the order the table lists them.
 
@@ -56,7 +60,20 @@ which camille, half-way through that course, may open; the lesson uses most bloc
 (text, headings, an image, a video embed, a key figure, a callout). The quiz is the
 demo's quiz of "Pitcher le territoire" (quizzes/demo.py): camille read every lesson of
 that course and failed the quiz once, so its page shows her attempt, the attempts left
-and the button to try again."""
+and the button to try again. The missions are the demo's (briefings/demo.py): camille
+holds no badge, so most are locked for her, each card with the badges she lacks and
+the courses that lead to them."""
+
+CERTIFIED_EMAIL = "certifie@ambassadeurs.example"
+"""The certified demo ambassador (three badges) the `CERTIFIED_PAGES` are requested as."""
+
+CERTIFIED_PAGES: list[tuple[str, str]] = [
+    ("mission", "/missions/salon-sima-2027-stand-de-la-sarthe/"),
+]
+"""Pages measured as `CERTIFIED_EMAIL`, listed after `PAGES`. The mission is the demo's
+SIMA stand (briefings/demo.py): certifie holds its badge and is not signed up, so the
+page shows the whole briefing (pitch cards, key figures, logistics), the seats (full,
+with a waiting list) and the sign-up form to join the waiting list."""
 
 BASELINE = "bare"
 """The name of the bare page in the table and in `results.json`."""
@@ -115,7 +132,7 @@ def main() -> int:
     scale = env_number("BENCH_SCALE", 1000, int, 0)
     repeat = env_number("BENCH_REPEAT", 200, int, 1)
     seconds = env_number("BENCH_SECONDS", 3.0, float, 0.1)
-    names = [BASELINE, *(name for name, _path in PAGES)]
+    names = [BASELINE, *(name for name, _path in PAGES + CERTIFIED_PAGES)]
     if len(set(names)) != len(names):
         sys.exit(f"Page names must be unique and differ from {BASELINE!r}: {names}")
 
@@ -161,12 +178,17 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
     home_chars = prepare.home_text_length()
     bare = prepare.bare_page_ensure(min_text_length=home_chars)
     user = prepare.ambassador()
+    certified = certified_ambassador()
     bench_quiz = prepare.bench_quiz_ensure(user)
-    pages = {BASELINE: bare.get_url(), **dict(PAGES)}
+    pages = {BASELINE: bare.get_url(), **dict(PAGES), **dict(CERTIFIED_PAGES)}
+    certified_paths = {path for _name, path in CERTIFIED_PAGES}
     posts = posts_measured(bench_quiz.url, bare_path=pages[BASELINE])
     progress(f"  ready in {time.perf_counter() - started:.1f} s; bare page at {pages[BASELINE]}")
 
-    client = measure.signed_in_client(user)
+    client = ClientPerPath(
+        measure.signed_in_client(user),
+        {path: measure.signed_in_client(certified) for path in certified_paths},
+    )
     targets: dict[str, measure.Target] = {**pages, **posts}
     progress(
         f"Timing {len(pages)} pages and {len(posts)} POSTs × {repeat}, after "
@@ -180,6 +202,14 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
         f"{settings.SESSION_COOKIE_NAME}={prepare.session_create(user)}"
         for _ in range(throughput.CLIENTS)
     ]
+    certified_cookies = [
+        f"{settings.SESSION_COOKIE_NAME}={prepare.session_create(certified)}"
+        for _ in range(throughput.CLIENTS)
+    ]
+
+    def cookies_for(path: str) -> list[str]:
+        return certified_cookies if path in certified_paths else cookies
+
     connections.close_all()  # the server's workers open their own
     rounds = max(2, round(seconds / THROUGHPUT_ROUND_S))
     progress(
@@ -195,7 +225,7 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
             throughput.measure(
                 server,
                 path=path,
-                cookies=cookies,
+                cookies=cookies_for(path),
                 seconds=seconds,
                 max_requests=HTTP_WARMUP_REQUESTS * len(cookies),
             )
@@ -205,7 +235,7 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
                 rates[name] += throughput.measure(
                     server,
                     path=path,
-                    cookies=cookies,
+                    cookies=cookies_for(path),
                     seconds=seconds / rounds,
                     max_requests=THROUGHPUT_MAX_REQUESTS,
                 )
@@ -232,6 +262,7 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
             "repetitions": repeat,
             "warmup_rounds": WARMUP_ROUNDS,
             "user": prepare.AMBASSADOR_EMAIL,
+            "users": {name: CERTIFIED_EMAIL for name, _path in CERTIFIED_PAGES},
             "bare_page": {
                 "home_text_chars": home_chars,
                 "bare_text_chars": prepare.text_length(bare.body),
@@ -259,6 +290,44 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
     elapsed = time.perf_counter() - started
     print(f"\nWrote {report.RESULTS_PATH.relative_to(ROOT)}; the run took {elapsed:.0f} s.")
     return 0
+
+
+def certified_ambassador():
+    """The certified demo ambassador `CERTIFIED_PAGES` are requested as: an active
+    member holding a valid badge, or it fails (the mission page would show a locked
+    mission instead)."""
+    from bench.measure import BenchError
+    from home.models import MembershipStatus, User
+    from lms.models import BadgeAward
+
+    user = User.objects.filter(email=CERTIFIED_EMAIL).select_related("ambassador_profile").first()
+    profile = getattr(user, "ambassador_profile", None) if user else None
+    if profile is None or profile.status != MembershipStatus.ACTIVE:
+        raise BenchError(f"{CERTIFIED_EMAIL} is not an active ambassador: did seed_demo run?")
+    if not BadgeAward.objects.current().filter(user=user).exists():
+        raise BenchError(f"{CERTIFIED_EMAIL} holds no badge: did seed_demo run?")
+    return user
+
+
+class ClientPerPath:
+    """The test client `measure` drives, sending the GETs of some paths as another
+    signed-in user (`others`: path → that user's client) and everything else — the
+    other pages, the POSTs, the CSRF cookie — as the default one. The pages stay
+    interleaved in one shuffled order, whoever requests them."""
+
+    def __init__(self, default, others: dict):
+        self.default = default
+        self.others = others
+
+    @property
+    def cookies(self):
+        return self.default.cookies
+
+    def get(self, path, *args, **kwargs):
+        return self.others.get(path, self.default).get(path, *args, **kwargs)
+
+    def post(self, path, *args, **kwargs):
+        return self.default.post(path, *args, **kwargs)
 
 
 def posts_measured(quiz_path: str, *, bare_path: str) -> dict:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("lms.urls")),
     path("", include("lms.verification_urls")),  # /verifier/…, /badges/… (public)
     path("", include("lms.badge_urls")),  # /mon-espace/badges/<uuid>/certificat.pdf
+    path("", include("briefings.urls")),  # /calendrier/<token>.ics, its renewal
 ]
 
 if settings.DEBUG:

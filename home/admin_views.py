@@ -449,6 +449,7 @@ class AmbassadorInspectView(AmbassadorPermissionMixin, InspectView):
             label
             for flag, label in (
                 (profile.notify_missions, _("missions open to them")),
+                (profile.notify_signups, _("their mission sign-ups")),
                 (profile.notify_reminders, _("reminders")),
                 (profile.notify_feedback, _("news of their reports")),
             )

@@ -29,6 +29,7 @@ _EQUIPE_MODEL_PERMISSIONS += [
     ("lms", "add_badge"),
     ("lms", "change_badge"),
     ("lms", "view_badge"),
+    ("briefings", "manage_roster"),
 ]
 _RESPONSABLES_EXTRA_MODEL_PERMISSIONS = [
     ("home", "suspend_ambassador"),

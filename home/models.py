@@ -145,6 +145,10 @@ class AmbassadorProfile(models.Model):
         _("agreed to the processing of personal data on"), null=True, blank=True
     )
     notify_missions = models.BooleanField(_("email me when a mission opens to me"), default=True)
+    notify_signups = models.BooleanField(
+        _("email me about my mission sign-ups (confirmation, waiting list, thanks)"),
+        default=True,
+    )
     notify_reminders = models.BooleanField(
         _("email me reminders (missions, badges about to expire)"), default=True
     )
@@ -175,7 +179,12 @@ class AmbassadorProfile(models.Model):
         "languages",
         "phone",
     )
-    NOTIFICATION_FIELDS = ("notify_missions", "notify_reminders", "notify_feedback")
+    NOTIFICATION_FIELDS = (
+        "notify_missions",
+        "notify_signups",
+        "notify_reminders",
+        "notify_feedback",
+    )
     CONSENT_FIELDS = ("consent_contact", "consent_directory")
 
     class Meta:

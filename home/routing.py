@@ -1,7 +1,9 @@
 """Page routing in fewer, lighter queries, for page types with few child types."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 
@@ -47,3 +49,17 @@ class SpecificChildRouteMixin:
             raise Http404 from error
         child._cached_parent_obj = self
         return child.route(request, remaining)
+
+
+class FixedSlugMixin:
+    """A page that lives at a fixed address (the catalogue at `/parcours/`, the missions
+    at `/missions/`): links and menus are built from `fixed_slug` without a query, so
+    the admin refuses any other slug, with `fixed_slug_error`."""
+
+    fixed_slug = ""
+    fixed_slug_error = _("This page's address must be “%(slug)s”.")
+
+    def clean(self):
+        super().clean()
+        if self.slug != self.fixed_slug:
+            raise ValidationError({"slug": self.fixed_slug_error % {"slug": self.fixed_slug}})

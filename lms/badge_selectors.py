@@ -82,6 +82,7 @@ class AwardCard:
     certificate_url: str
     verification_url: str
     image_url: str
+    unlocks: tuple = ()  # (title, url) of what the badge opens (upcoming missions)
 
     @property
     def badge(self) -> Badge:
@@ -108,6 +109,7 @@ class BadgeProgress:
     lines: list[CriterionLine]
     renewal: bool = False
     since: datetime.datetime | None = None
+    unlocks: tuple = ()
 
     @property
     def done(self) -> int:
@@ -140,7 +142,8 @@ def my_badges(*, user, now: datetime.datetime | None = None) -> MyBadges:
     do not hold — or may renew — with its checklist.
 
     Queries: badges (1) with their competences (1) and criteria with their target pages
-    (1), awards with their badge (1), then one per criterion kind present (the
+    (1), what each badge opens (1 per app that says so: missions), awards with their
+    badge (1), then one per criterion kind present (the
     evaluators'): constant in the number of badges and awards; one in all while no
     badge is defined. A criterion's link reads
     Wagtail's cached site root paths (one query when that cache is cold).
@@ -164,6 +167,7 @@ def my_badges(*, user, now: datetime.datetime | None = None) -> MyBadges:
     )
     if not badges:
         return result  # no badge defined yet: nothing held either (awards protect them)
+    opens = criteria.unlocks([badge.pk for badge in badges])
     awards = list(
         BadgeAward.objects.filter(user=user, replaced_at__isnull=True)
         .select_related("badge")
@@ -179,6 +183,7 @@ def my_badges(*, user, now: datetime.datetime | None = None) -> MyBadges:
                 certificate_url=certificate_path(award),
                 verification_url=verification_path(award),
                 image_url=image_path(award),
+                unlocks=tuple(opens.get(award.badge_id, ())),
             )
         )
         if award.revoked_at is None:
@@ -218,7 +223,13 @@ def my_badges(*, user, now: datetime.datetime | None = None) -> MyBadges:
                 )
             )
         result.in_progress.append(
-            BadgeProgress(badge=badge, lines=lines, renewal=award is not None, since=since)
+            BadgeProgress(
+                badge=badge,
+                lines=lines,
+                renewal=award is not None,
+                since=since,
+                unlocks=tuple(opens.get(badge.pk, ())),
+            )
         )
     # The closest to earned first, then by name.
     result.in_progress.sort(key=lambda p: (-(p.done / p.total), p.badge.name))

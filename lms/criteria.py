@@ -56,6 +56,40 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(kind.kind, kind.label) for kind in _KINDS.values()]
 
 
+_MISSION_KINDS: list[Callable[[], list[tuple[str, str]]]] = []
+
+
+def register_mission_kinds(choices: Callable[[], list[tuple[str, str]]]) -> None:
+    """The app that knows missions names their kinds, for the criterion's "mission kind"
+    select (`lms` knows no mission)."""
+    if choices not in _MISSION_KINDS:
+        _MISSION_KINDS.append(choices)
+
+
+def mission_kind_choices() -> list[tuple[str, str]]:
+    return [choice for choices in _MISSION_KINDS for choice in choices()]
+
+
+Unlock = tuple[str, str]  # (what a badge opens, its address)
+_UNLOCKS: list[Callable[[list[int]], dict[int, list[Unlock]]]] = []
+
+
+def register_unlocks(provider: Callable[[list[int]], dict[int, list[Unlock]]]) -> None:
+    """An app says what badges open (missions requiring them): `provider(badge_ids)`
+    returns ``{badge id: [(title, url), …]}`` in a fixed number of queries."""
+    if provider not in _UNLOCKS:
+        _UNLOCKS.append(provider)
+
+
+def unlocks(badge_ids: list[int]) -> dict[int, list[Unlock]]:
+    """What each badge opens, for "Mes badges": one call per registered provider."""
+    found: dict[int, list[Unlock]] = {}
+    for provider in _UNLOCKS:
+        for badge_id, items in provider(badge_ids).items():
+            found.setdefault(badge_id, []).extend(items)
+    return found
+
+
 def validate(criterion) -> dict[str, str]:
     kind = _KINDS.get(criterion.kind)
     if not criterion.kind:

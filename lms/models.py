@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
-from home.routing import SpecificChildRouteMixin
+from home.routing import FixedSlugMixin, SpecificChildRouteMixin
 
 from .blocks import LessonBodyBlock
 
@@ -76,8 +76,11 @@ class Competence(index.Indexed, models.Model):
         return self.name
 
 
-class CourseIndexPage(SpecificChildRouteMixin, Page):
+class CourseIndexPage(FixedSlugMixin, SpecificChildRouteMixin, Page):
     """The catalogue of courses, at `/parcours/`. Visible to everyone."""
+
+    fixed_slug = CATALOGUE_SLUG
+    fixed_slug_error = _("The catalogue's address must be “%(slug)s”.")
 
     introduction = RichTextField(
         _("introduction"),
@@ -96,16 +99,6 @@ class CourseIndexPage(SpecificChildRouteMixin, Page):
     class Meta:
         verbose_name = _("course catalogue")
         verbose_name_plural = _("course catalogues")
-
-    def clean(self):
-        super().clean()
-        if self.slug != CATALOGUE_SLUG:
-            raise ValidationError(
-                {
-                    "slug": _("The catalogue's address must be “%(slug)s”.")
-                    % {"slug": CATALOGUE_SLUG}
-                }
-            )
 
     def get_context(self, request, *args, **kwargs):
         from home.selectors import membership_gate
@@ -351,6 +344,13 @@ def criterion_kind_choices():
     return kind_choices()
 
 
+def mission_kind_choices():
+    """The mission kinds the missions app registered (`lms.criteria`), for the select."""
+    from .criteria import mission_kind_choices as choices
+
+    return choices()
+
+
 class Badge(index.Indexed, ClusterableModel):
     """A competence badge: earned when every one of its criteria is met (the rows of
     `BadgeCriterion`, edited inline), valid for `validity_months` (empty: for good)."""
@@ -427,7 +427,9 @@ class BadgeCriterion(Orderable):
     number = models.PositiveIntegerField(
         _("number"), null=True, blank=True, help_text=_("A minimum score (%) or a count.")
     )
-    mission_kind = models.CharField(_("mission kind"), max_length=40, blank=True)
+    mission_kind = models.CharField(
+        _("mission kind"), max_length=40, blank=True, choices=mission_kind_choices
+    )
 
     panels = [
         FieldPanel("kind"),

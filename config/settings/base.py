@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "home",
     "lms",
     "quizzes",
+    "briefings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

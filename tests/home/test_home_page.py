@@ -201,7 +201,8 @@ def test_seed_demo_builds_the_french_demo_and_is_idempotent(settings, client):
         HomePage.objects.count(),
     ) == counts
     # 3 staff + 3 active ambassadors + a request, an invitation, a suspension + 5 generated
-    assert counts == (14, 11, 1)
+    # + the six ambassadors of the missions' salon team (briefings/demo.py)
+    assert counts == (20, 17, 1)
     home = HomePage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
     assert [block.block_type for block in home.body][0] == "hero"

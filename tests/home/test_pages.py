@@ -75,9 +75,9 @@ def test_mon_espace_query_count_is_pinned(client, django_assert_num_queries, oth
     # settings, the userbar's permission check (user and group permissions), and the
     # idle-timeout session save (savepoint, update, release); + 2 for lms's "My courses"
     # panel with no course published (courses, completion dates); + 1 for the badges'
-    # "My badges" panel with no badge defined. No query per profile field or per
-    # ambassador.
-    with django_assert_num_queries(12):
+    # "My badges" panel with no badge defined; + 2 for the missions' "My missions" panel
+    # (sign-ups, calendar feed). No query per profile field or per ambassador.
+    with django_assert_num_queries(14):
         client.get("/mon-espace/")
 
 

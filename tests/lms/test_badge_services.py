@@ -11,12 +11,10 @@ award (SQLite and PostgreSQL:
 from __future__ import annotations
 
 import datetime
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -24,6 +22,7 @@ from lms import criteria, services
 from lms.models import Badge, BadgeAward, BadgeCriterion, CourseCompletion
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
+from tests import concurrency
 from tests.factories import AmbassadorProfileFactory, UserFactory
 from tests.lms.test_progress import add_catalogue, add_course, complete, lessons_of
 from tests.quizzes.builders import ALL_RIGHT, ALL_WRONG, Q_SCENARIO, Q_SINGLE, add_quiz
@@ -411,27 +410,7 @@ THREADS = 8
 
 
 def at_once(work, count: int = THREADS) -> tuple[list, list]:
-    """Run `work(index)` in `count` threads released together; their results and errors.
-    Each thread closes its own database connection."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            results.append(work(index))
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return results, errors
+    return concurrency.at_once(work, count, timeout=120)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -208,10 +208,10 @@ def test_my_badges_runs_a_fixed_number_of_queries_whatever_the_badges_and_awards
         add_badge(f"À faire {number}", course, quiz)
     five = _queries_of_my_badges(ambassador)
 
-    # Badges (1), their competences (1) and criteria with their pages (1); awards with
-    # their badge (1); one evaluator per kind present: course completed (1), quiz
-    # passed (1).
-    assert one == five == 6
+    # Badges (1), their competences (1) and criteria with their pages (1); what they
+    # unlock (1: the missions requiring them); awards with their badge (1); one evaluator
+    # per kind present: course completed (1), quiz passed (1).
+    assert one == five == 7
 
 
 # --- The fiche ambassadeur ----------------------------------------------------------------
@@ -382,3 +382,21 @@ def test_run_daily_includes_the_badge_reminders(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_daily", stdout=io.StringIO())
     assert [email.to for email in mailoutbox] == [[ambassador.email]]
+
+
+def test_mes_badges_says_which_upcoming_missions_a_badge_unlocks(ambassador, catalogue, signed_in):
+    from tests.briefings.builders import add_index, add_mission
+
+    course = add_course(catalogue, "Tenir un stand", lessons=1)
+    badge = add_badge("Ambassadeur salon", course)
+    index = add_index(catalogue.get_parent())
+    fair = add_mission(index, "Salon SIMA 2027", badges=[badge])
+    add_mission(index, "Salon passé", badges=[badge], starts_in=-datetime.timedelta(days=10))
+    add_mission(index, "Webinaire libre")
+
+    html = signed_in(ambassador).get("/mon-espace/").content.decode()
+
+    item = html.split('data-badge="ambassadeur-salon"')[1].split("</li>\n            \n")[0]
+    unlocks = item.split("data-unlocks>")[1].split("</p>")[0]
+    assert f'<a href="{fair.url}">Salon SIMA 2027</a>' in unlocks
+    assert "Salon passé" not in unlocks and "Webinaire" not in unlocks

@@ -15,11 +15,9 @@ them together. The structure follows `tests/lms/test_progress.py`'s concurrency 
 from __future__ import annotations
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from lms.models import CourseCompletion, StepCompletion
@@ -27,6 +25,7 @@ from quizzes import services
 from quizzes.models import Answer, Attempt, AttemptState, QuizVersion
 from quizzes.selectors import ERROR_NO_ATTEMPT_LEFT
 from quizzes.services import AttemptRefused
+from tests import concurrency
 from tests.factories import AmbassadorProfileFactory
 from tests.lms.test_progress import add_catalogue, add_course, complete, lessons_of
 from tests.quizzes.builders import ALL_RIGHT, ALL_WRONG, add_quiz
@@ -48,29 +47,9 @@ def setting(transactional_db, home_page):
 
 
 def at_once(work, count: int = THREADS) -> tuple[list, list]:
-    """Run `work(index)` in `count` threads released together; their results (in no
-    particular order) and the exceptions other than `AttemptRefused`."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            results.append(work(index))
-        except AttemptRefused as refused:
-            results.append(refused)
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return results, errors
+    """`work(index)` in `count` threads at once; a refusal (`AttemptRefused`) is a
+    result."""
+    return concurrency.at_once(work, count, expected=(AttemptRefused,), timeout=120)
 
 
 def test_twenty_submissions_of_one_attempt_grade_it_exactly_once(setting):

@@ -1,0 +1,134 @@
+"""The badge criterion missions know: "mission of kind K attended" (at least N times),
+so that attending a briefing session or a first trade fair can be required for a badge
+(see `lms.criteria`). Registered when the app starts (`apps.py`). Attendance marked by
+the staff (`services.attendance_mark`) evaluates the attendees' badges."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from lms.criteria import CriterionKind, register, register_mission_kinds, register_unlocks
+
+MISSION_ATTENDED = "mission_attended"
+
+ERROR_MISSION_KIND = _("Choose the kind of mission to attend.")
+
+
+def _validate(criterion) -> dict[str, str]:
+    from .models import MissionKind
+
+    if criterion.mission_kind not in MissionKind.values:
+        return {"mission_kind": str(ERROR_MISSION_KIND)}
+    return {}
+
+
+def _evaluate(criteria, user_ids, since):
+    """Attended at least N missions of the kind (N = the criterion's number, 1 when
+    empty), marked from `since` on; the latest attendance is the evidence. One query."""
+    from .models import Signup, SignupStatus
+
+    kinds = {criterion.mission_kind for criterion in criteria}
+    rows = (
+        Signup.objects.filter(
+            status=SignupStatus.ATTENDED, user_id__in=user_ids, mission__kind__in=kinds
+        )
+        .order_by("status_changed_at")
+        .values_list(
+            "user_id", "mission__kind", "mission__title", "mission_id", "status_changed_at"
+        )
+    )
+    if since is not None:
+        rows = rows.filter(status_changed_at__gte=since)
+    attended: dict[tuple[int, str], list] = {}
+    for user_id, kind, title, mission_id, at in rows:
+        attended.setdefault((user_id, kind), []).append((title, mission_id, at))
+    met = {}
+    for criterion in criteria:
+        needed = criterion.number or 1
+        for user_id in user_ids:
+            done = attended.get((user_id, criterion.mission_kind), [])
+            if len(done) >= needed:
+                title, mission_id, at = done[-1]
+                met[(criterion.pk, user_id)] = {
+                    "kind": MISSION_ATTENDED,
+                    "narrative": str(_("Took part in the mission “%(title)s”.")) % {"title": title}
+                    if needed == 1
+                    else ngettext(
+                        "Took part in %(count)s mission, the latest “%(title)s”.",
+                        "Took part in %(count)s missions, the latest “%(title)s”.",
+                        len(done),
+                    )
+                    % {"count": len(done), "title": title},
+                    "mission": mission_id,
+                    "count": len(done),
+                    "at": at.isoformat(),
+                }
+    return met
+
+
+def _kind_label(criterion) -> str:
+    from .models import MissionKind
+
+    try:
+        return str(MissionKind(criterion.mission_kind).label).lower()
+    except ValueError:
+        return "…"
+
+
+def _describe(criterion) -> str:
+    count = criterion.number or 1
+    return ngettext(
+        "Take part in a mission: %(kind)s",
+        "Take part in %(count)s missions: %(kind)s",
+        count,
+    ) % {"count": count, "kind": _kind_label(criterion)}
+
+
+def _link(criterion) -> str:
+    return f"/missions/?kind={criterion.mission_kind}" if criterion.mission_kind else ""
+
+
+def _mission_kinds():
+    from .models import MissionKind
+
+    return MissionKind.choices
+
+
+register(
+    CriterionKind(
+        kind=MISSION_ATTENDED,
+        label=_("Missions of a kind attended"),
+        validate=_validate,
+        evaluate=_evaluate,
+        describe=_describe,
+        link=_link,
+    )
+)
+register_mission_kinds(_mission_kinds)
+
+
+def _unlocks(badge_ids):
+    """The upcoming live missions each badge is required for (what "Mes badges" says a
+    badge unlocks): one query. A page's URL reads Wagtail's cached site root paths."""
+    from django.utils import timezone
+
+    from .models import MissionPage
+
+    through = MissionPage.required_badges.through
+    rows = (
+        through.objects.filter(
+            badge_id__in=badge_ids,
+            missionpage__live=True,
+            missionpage__ends_at__gt=timezone.now(),
+        )
+        .select_related("missionpage")
+        .order_by("missionpage__starts_at")
+    )
+    found: dict[int, list] = {}
+    for row in rows:
+        found.setdefault(row.badge_id, []).append((row.missionpage.title, row.missionpage.url))
+    return found
+
+
+register_unlocks(_unlocks)
