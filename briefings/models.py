@@ -23,6 +23,7 @@ import functools
 import secrets
 import zoneinfo
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -224,7 +225,7 @@ class MissionPage(RoutablePageMixin, Page):
                 FieldPanel("selection_mode"),
                 FieldRowPanel([FieldPanel("signup_opens_at"), FieldPanel("signup_closes_at")]),
                 FieldPanel("cancellation_deadline"),
-                FieldPanel("required_badges"),
+                FieldPanel("required_badges", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("Sign-up"),
         ),

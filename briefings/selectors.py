@@ -378,7 +378,7 @@ def upcoming_missions(index: MissionIndexPage | None = None, *, now=None):
     return missions.order_by("starts_at", "pk")
 
 
-def _month_range(month: str):
+def month_range(month: str):
     try:
         year, number = (int(part) for part in month.split("-"))
         start = datetime.datetime(year, number, 1, tzinfo=timezone.get_current_timezone())
@@ -405,7 +405,7 @@ def mission_cards(
     filters = filters or MissionFilters()
     if missions is None:
         missions = list(upcoming_missions(index, now=now))
-    span = _month_range(filters.month) if filters.month else None
+    span = month_range(filters.month) if filters.month else None
     missions = [
         mission
         for mission in missions

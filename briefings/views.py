@@ -69,7 +69,7 @@ def _filters(request) -> selectors.MissionFilters:
     return selectors.MissionFilters(
         kind=kind if kind in MissionKind.values else "",
         country=country if country in countries else "",
-        month=month if selectors._month_range(month) else "",
+        month=month if selectors.month_range(month) else "",
         open_to_me=request.GET.get("open") == "1" and request.user.is_authenticated,
     )
 
@@ -91,7 +91,7 @@ def index_context(request, index) -> dict:
 def _month_label(month: str) -> str:
     from django.utils.formats import date_format
 
-    start, _end = selectors._month_range(month)
+    start, _end = selectors.month_range(month)
     return date_format(start, "YEAR_MONTH_FORMAT")
 
 

@@ -148,6 +148,10 @@ class AmbassadorProfile(models.Model):
     notify_signups = models.BooleanField(
         _("email me about my mission sign-ups (confirmation, waiting list, thanks)"),
         default=True,
+        help_text=_(
+            "Decisions that change your place — a seat freed for you, a sign-up declined or "
+            "cancelled by the staff — are emailed whatever you choose here."
+        ),
     )
     notify_reminders = models.BooleanField(
         _("email me reminders (missions, badges about to expire)"), default=True

@@ -13,6 +13,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ambassadorprofile',
             name='notify_signups',
-            field=models.BooleanField(default=True, verbose_name='email me about my mission sign-ups (confirmation, waiting list, thanks)'),
+            field=models.BooleanField(
+                default=True,
+                help_text='Decisions that change your place — a seat freed for you, a sign-up declined or cancelled by the staff — are emailed whatever you choose here.',
+                verbose_name='email me about my mission sign-ups (confirmation, waiting list, thanks)',
+            ),
         ),
     ]
