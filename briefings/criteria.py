@@ -110,24 +110,23 @@ register_mission_kinds(_mission_kinds)
 
 def _unlocks(badge_ids):
     """The upcoming live missions each badge is required for (what "Mes badges" says a
-    badge unlocks): one query. A page's URL reads Wagtail's cached site root paths."""
+    badge unlocks): one light query (titles and paths only: it runs on Mon espace). A
+    page's URL reads Wagtail's cached site root paths."""
+    from django.db.models import F
     from django.utils import timezone
 
     from .models import MissionPage
 
-    through = MissionPage.required_badges.through
-    rows = (
-        through.objects.filter(
-            badge_id__in=badge_ids,
-            missionpage__live=True,
-            missionpage__ends_at__gt=timezone.now(),
-        )
-        .select_related("missionpage")
-        .order_by("missionpage__starts_at")
+    missions = (
+        MissionPage.objects.live()
+        .filter(required_badges__in=badge_ids, ends_at__gt=timezone.now())
+        .annotate(badge_id=F("required_badges"))
+        .only("id", "title", "url_path", "locale_id")
+        .order_by("starts_at", "pk")
     )
     found: dict[int, list] = {}
-    for row in rows:
-        found.setdefault(row.badge_id, []).append((row.missionpage.title, row.missionpage.url))
+    for mission in missions:
+        found.setdefault(mission.badge_id, []).append((mission.title, mission.url))
     return found
 
 
