@@ -9,6 +9,8 @@ anything `seed_demo` creates (it is deterministic). Nothing else needs to change
 that must be seen as the certified demo ambassador certifie@ambassadeurs.example (a
 mission they may sign up for) goes in `CERTIFIED_PAGES` instead: same columns, same
 baseline, requested with a client (and over HTTP, session cookies) signed in as them.
+A staff page of the Wagtail admin (the pipeline of project reports) goes in
+`STAFF_PAGES`, requested the same way as responsable@ambassadeurs.example.
 
 Form submissions (POST) are measured too, in process only (`posts`): the bare form POST
 (`bench.views`), the baseline of every POST, and the submission of a 20-question quiz
@@ -52,6 +54,7 @@ PAGES: list[tuple[str, str]] = [
     ("lesson", "/parcours/detecter-un-projet/un-projet-se-voit-avant-de-s-annoncer/"),
     ("quiz", "/parcours/pitcher-le-territoire/quiz-pitcher-la-sarthe/"),
     ("missions", "/missions/"),
+    ("report_form", "/signaler/"),
 ]
 """The measured pages, ``(name, path)``, in the order the table lists them.
 
@@ -62,7 +65,10 @@ demo's quiz of "Pitcher le territoire" (quizzes/demo.py): camille read every les
 that course and failed the quiz once, so its page shows her attempt, the attempts left
 and the button to try again. The missions are the demo's (briefings/demo.py): camille
 holds no badge, so most are locked for her, each card with the badges she lacks and
-the courses that lead to them."""
+the courses that lead to them. The report form (`/signaler/`, briefings/report_views.py)
+is "Signaler un projet" as camille opens it: every field of the company, the project,
+the contact and her side, in fieldsets (her Mes signalements, with the feedback staff
+shared on her reports, is a panel of `mon_espace`)."""
 
 CERTIFIED_EMAIL = "certifie@ambassadeurs.example"
 """The certified demo ambassador (three badges) the `CERTIFIED_PAGES` are requested as."""
@@ -74,6 +80,19 @@ CERTIFIED_PAGES: list[tuple[str, str]] = [
 SIMA stand (briefings/demo.py): certifie holds its badge and is not signed up, so the
 page shows the whole briefing (pitch cards, key figures, logistics), the seats (full,
 with a waiting list) and the sign-up form to join the waiting list."""
+
+STAFF_EMAIL = "responsable@ambassadeurs.example"
+"""The demo's *Responsables* member the `STAFF_PAGES` are requested as: she qualifies
+project reports and reads every restricted one."""
+
+STAFF_PAGES: list[tuple[str, str]] = [
+    ("pipeline", "/admin/signalements/"),
+]
+"""Wagtail admin pages measured as `STAFF_EMAIL`, listed after `CERTIFIED_PAGES`. The
+pipeline is the staff's list of project reports (briefings/report_admin.py): its first
+page, every sent report of the demo (briefings/report_demo.py: every status, a
+restricted one, a duplicate, and a tenth of the generated ambassadors' reports at
+scale) with its author, company, status, assignee and next step."""
 
 BASELINE = "bare"
 """The name of the bare page in the table and in `results.json`."""
@@ -132,7 +151,7 @@ def main() -> int:
     scale = env_number("BENCH_SCALE", 1000, int, 0)
     repeat = env_number("BENCH_REPEAT", 200, int, 1)
     seconds = env_number("BENCH_SECONDS", 3.0, float, 0.1)
-    names = [BASELINE, *(name for name, _path in PAGES + CERTIFIED_PAGES)]
+    names = [BASELINE, *(name for name, _path in PAGES + CERTIFIED_PAGES + STAFF_PAGES)]
     if len(set(names)) != len(names):
         sys.exit(f"Page names must be unique and differ from {BASELINE!r}: {names}")
 
@@ -179,15 +198,25 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
     bare = prepare.bare_page_ensure(min_text_length=home_chars)
     user = prepare.ambassador()
     certified = certified_ambassador()
+    staff = staff_member()
     bench_quiz = prepare.bench_quiz_ensure(user)
-    pages = {BASELINE: bare.get_url(), **dict(PAGES), **dict(CERTIFIED_PAGES)}
+    pages = {
+        BASELINE: bare.get_url(),
+        **dict(PAGES),
+        **dict(CERTIFIED_PAGES),
+        **dict(STAFF_PAGES),
+    }
     certified_paths = {path for _name, path in CERTIFIED_PAGES}
+    staff_paths = {path for _name, path in STAFF_PAGES}
     posts = posts_measured(bench_quiz.url, bare_path=pages[BASELINE])
     progress(f"  ready in {time.perf_counter() - started:.1f} s; bare page at {pages[BASELINE]}")
 
     client = ClientPerPath(
         measure.signed_in_client(user),
-        {path: measure.signed_in_client(certified) for path in certified_paths},
+        {
+            **{path: measure.signed_in_client(certified) for path in certified_paths},
+            **{path: measure.signed_in_client(staff) for path in staff_paths},
+        },
     )
     targets: dict[str, measure.Target] = {**pages, **posts}
     progress(
@@ -207,7 +236,14 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
         for _ in range(throughput.CLIENTS)
     ]
 
+    staff_cookies = [
+        f"{settings.SESSION_COOKIE_NAME}={prepare.session_create(staff)}"
+        for _ in range(throughput.CLIENTS)
+    ]
+
     def cookies_for(path: str) -> list[str]:
+        if path in staff_paths:
+            return staff_cookies
         return certified_cookies if path in certified_paths else cookies
 
     connections.close_all()  # the server's workers open their own
@@ -262,7 +298,10 @@ def run(*, scale: int, repeat: int, seconds: float) -> int:
             "repetitions": repeat,
             "warmup_rounds": WARMUP_ROUNDS,
             "user": prepare.AMBASSADOR_EMAIL,
-            "users": {name: CERTIFIED_EMAIL for name, _path in CERTIFIED_PAGES},
+            "users": {
+                **{name: CERTIFIED_EMAIL for name, _path in CERTIFIED_PAGES},
+                **{name: STAFF_EMAIL for name, _path in STAFF_PAGES},
+            },
             "bare_page": {
                 "home_text_chars": home_chars,
                 "bare_text_chars": prepare.text_length(bare.body),
@@ -306,6 +345,19 @@ def certified_ambassador():
         raise BenchError(f"{CERTIFIED_EMAIL} is not an active ambassador: did seed_demo run?")
     if not BadgeAward.objects.current().filter(user=user).exists():
         raise BenchError(f"{CERTIFIED_EMAIL} holds no badge: did seed_demo run?")
+    return user
+
+
+def staff_member():
+    """The staff member `STAFF_PAGES` are requested as: active, with access to the
+    admin and allowed to qualify reports, or it fails (the admin would redirect)."""
+    from bench.measure import BenchError
+    from briefings.report_selectors import may_manage
+    from home.models import User
+
+    user = User.objects.filter(email=STAFF_EMAIL).first()
+    if user is None or not user.is_active or not user.is_staff or not may_manage(user):
+        raise BenchError(f"{STAFF_EMAIL} may not qualify project reports: did seed_demo run?")
     return user
 
 

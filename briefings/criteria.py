@@ -131,3 +131,74 @@ def _unlocks(badge_ids):
 
 
 register_unlocks(_unlocks)
+
+
+# --- "N projects qualified" ---------------------------------------------------------------
+
+PROJECTS_QUALIFIED = "projects_qualified"
+
+ERROR_COUNT = _("Say how many qualified projects are needed (at least 1).")
+
+
+def _projects_validate(criterion) -> dict[str, str]:
+    if not criterion.number:
+        return {"number": str(ERROR_COUNT)}
+    return {}
+
+
+def _projects_evaluate(criteria, user_ids, since):
+    """At least N of the person's reports qualified (first qualified from `since` on);
+    the latest is the evidence. One query."""
+    from .models import ProjectReport
+
+    rows = (
+        ProjectReport.objects.filter(author_id__in=user_ids, qualified_at__isnull=False)
+        .order_by("qualified_at")
+        .values_list("author_id", "pk", "company_name", "qualified_at")
+    )
+    if since is not None:
+        rows = rows.filter(qualified_at__gte=since)
+    qualified: dict[int, list] = {}
+    for author_id, pk, company, at in rows:
+        qualified.setdefault(author_id, []).append((pk, company, at))
+    met = {}
+    for criterion in criteria:
+        needed = criterion.number or 1
+        for user_id in user_ids:
+            done = qualified.get(user_id, [])
+            if len(done) >= needed:
+                pk, company, at = done[-1]
+                met[(criterion.pk, user_id)] = {
+                    "kind": PROJECTS_QUALIFIED,
+                    "narrative": ngettext(
+                        "Reported %(count)s project the agency qualified.",
+                        "Reported %(count)s projects the agency qualified.",
+                        len(done),
+                    )
+                    % {"count": len(done)},
+                    "report": pk,
+                    "count": len(done),
+                    "at": at.isoformat(),
+                }
+    return met
+
+
+def _projects_describe(criterion) -> str:
+    count = criterion.number or 1
+    return ngettext(
+        "Report a project the agency qualifies",
+        "Report %(count)s projects the agency qualifies",
+        count,
+    ) % {"count": count}
+
+
+register(
+    CriterionKind(
+        kind=PROJECTS_QUALIFIED,
+        label=_("Projects reported and qualified"),
+        validate=_projects_validate,
+        evaluate=_projects_evaluate,
+        describe=_projects_describe,
+        link=lambda criterion: "",
+    )
+)

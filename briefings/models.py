@@ -496,3 +496,294 @@ class CalendarFeed(models.Model):
         self.token = _calendar_token()
         self.created_at = timezone.now()
         self.save(update_fields=["token", "created_at"])
+
+
+# --- Debriefs and project reports (*signalements de projet*) -----------------------------
+
+
+class Debrief(models.Model):
+    """How a mission went, told by a participant after it: one per person and mission.
+    The project reports it brings are `ProjectReport` rows pointing at the mission."""
+
+    mission = models.ForeignKey(
+        MissionPage, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="debriefs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ambassador"),
+        on_delete=models.CASCADE,
+        related_name="debriefs",
+    )
+    how_it_went = models.TextField(_("how it went"), blank=True)
+    contacts_met = models.TextField(
+        _("contacts met"),
+        blank=True,
+        help_text=_("Companies and people you talked to (names as you can share them)."),
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("debrief")
+        verbose_name_plural = _("debriefs")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "user"], name="briefings_one_debrief")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.mission}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RECEIVED = "received", _("Received")
+    QUALIFYING = "qualifying", _("Being qualified")
+    QUALIFIED = "qualified", _("Qualified")
+    ACCOMPANIED = "accompanied", _("Accompanied")
+    LANDED = "landed", _("Landed")
+    LOST = "lost", _("Lost")
+    DORMANT = "dormant", _("Dormant")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+
+
+# The pipeline: where a report may go from each status (the services refuse the rest).
+REPORT_TRANSITIONS = {
+    ReportStatus.DRAFT: (ReportStatus.RECEIVED,),
+    ReportStatus.RECEIVED: (
+        ReportStatus.QUALIFYING,
+        ReportStatus.DUPLICATE,
+        ReportStatus.OUT_OF_SCOPE,
+    ),
+    ReportStatus.QUALIFYING: (
+        ReportStatus.QUALIFIED,
+        ReportStatus.DUPLICATE,
+        ReportStatus.OUT_OF_SCOPE,
+        ReportStatus.DORMANT,
+    ),
+    ReportStatus.QUALIFIED: (
+        ReportStatus.ACCOMPANIED,
+        ReportStatus.LOST,
+        ReportStatus.DORMANT,
+    ),
+    ReportStatus.ACCOMPANIED: (ReportStatus.LANDED, ReportStatus.LOST, ReportStatus.DORMANT),
+    ReportStatus.DORMANT: (ReportStatus.QUALIFYING, ReportStatus.QUALIFIED, ReportStatus.LOST),
+    ReportStatus.LANDED: (),
+    ReportStatus.LOST: (ReportStatus.DORMANT,),
+    ReportStatus.DUPLICATE: (ReportStatus.RECEIVED,),
+    ReportStatus.OUT_OF_SCOPE: (ReportStatus.RECEIVED,),
+}
+# Closed: the report's story has ended (a closing reason is asked; retention counts from
+# then).
+CLOSED_REPORT_STATUSES = (
+    ReportStatus.LANDED,
+    ReportStatus.LOST,
+    ReportStatus.DUPLICATE,
+    ReportStatus.OUT_OF_SCOPE,
+)
+# Qualified, or further along: what the "N projects qualified" badge criterion counts.
+QUALIFIED_REPORT_STATUSES = (
+    ReportStatus.QUALIFIED,
+    ReportStatus.ACCOMPANIED,
+    ReportStatus.LANDED,
+)
+
+
+class ProjectType(models.TextChoices):
+    IMPLANTATION = "implantation", _("Implantation")
+    EXTENSION = "extension", _("Extension")
+    RELOCATION = "relocation", _("Relocation")
+    RESEARCH = "research", _("R&D centre")
+    EVENT = "event", _("Congress or event")
+    TALENT = "talent", _("Talent")
+    OTHER = "other", _("Other")
+
+
+class CompanySize(models.TextChoices):
+    MICRO = "micro", _("Fewer than 10 employees")
+    SMALL = "small", _("10 to 49 employees")
+    MEDIUM = "medium", _("50 to 249 employees")
+    LARGE = "large", _("250 to 4,999 employees")
+    VERY_LARGE = "very_large", _("5,000 employees or more")
+
+
+class Horizon(models.TextChoices):
+    SIX_MONTHS = "6m", _("Within 6 months")
+    ONE_YEAR = "1y", _("Within a year")
+    TWO_YEARS = "2y", _("Within two years")
+    LATER = "later", _("Later")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class ProjectStage(models.TextChoices):
+    IDEA = "idea", _("An idea mentioned")
+    STUDY = "study", _("Being studied")
+    SEARCHING = "searching", _("Looking for a site")
+    SHORTLIST = "shortlist", _("Territories shortlisted")
+    DECIDED = "decided", _("Decided")
+
+
+class Confidentiality(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    RESTRICTED = "restricted", _("Restricted")
+
+
+class ProjectReport(models.Model):
+    """A project an ambassador detected and reports to the agency. A draft belongs to
+    its author and stays outside the pipeline until sent; once sent (received), staff
+    move it through `REPORT_TRANSITIONS`, every move logged. A restricted report's
+    content is readable only by its assignee and the *Responsables*."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="project_reports",
+    )
+    mission = models.ForeignKey(
+        MissionPage,
+        verbose_name=_("mission"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project_reports",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ReportStatus.choices,
+        default=ReportStatus.DRAFT,
+        db_index=True,
+    )
+    closing_reason = models.TextField(_("closing reason"), blank=True)
+    # The company.
+    company_name = models.CharField(_("company"), max_length=200, blank=True)
+    company_key = models.CharField(
+        _("company key"), max_length=200, blank=True, db_index=True, editable=False
+    )
+    company_country = CountryField(_("company's country"), blank=True)
+    company_website = models.URLField(_("website"), blank=True)
+    company_domain = models.CharField(
+        _("website domain"), max_length=200, blank=True, db_index=True, editable=False
+    )
+    company_sector = models.CharField(
+        _("sector"), max_length=32, choices=Sector.choices, blank=True
+    )
+    company_size = models.CharField(
+        _("size"), max_length=16, choices=CompanySize.choices, blank=True
+    )
+    # The project.
+    project_type = models.CharField(
+        _("kind of project"), max_length=16, choices=ProjectType.choices, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    jobs_expected = models.PositiveIntegerField(_("jobs expected"), null=True, blank=True)
+    premises_needs = models.TextField(_("premises or land needed"), blank=True)
+    horizon = models.CharField(_("horizon"), max_length=8, choices=Horizon.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices, blank=True)
+    competing_territories = models.TextField(_("competing territories"), blank=True)
+    # The contact.
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("their role"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("their email"), blank=True)
+    contact_phone = models.CharField(_("their phone"), max_length=40, blank=True)
+    contact_agreed = models.BooleanField(
+        _("the contact agreed to be called by the agency"), default=False
+    )
+    # The ambassador's side.
+    source = models.TextField(_("how you know of it"), blank=True)
+    conflict_of_interest = models.BooleanField(
+        _("I have a personal interest in this project"), default=False
+    )
+    conflict_details = models.TextField(_("which interest"), blank=True)
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.NORMAL,
+    )
+    # The pipeline.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+    )
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_on = models.DateField(_("next step on"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    qualified_at = models.DateTimeField(
+        _("qualified at"),
+        null=True,
+        blank=True,
+        help_text=_("When the report was first qualified: what badges count."),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    contact_anonymised_at = models.DateTimeField(
+        _("contact details removed at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("project report")
+        verbose_name_plural = _("project reports")
+        ordering = ["-submitted_at", "-pk"]
+        permissions = [
+            ("manage_reports", _("Can qualify project reports")),
+            ("read_restricted_reports", _("Can read every restricted project report")),
+        ]
+        indexes = [models.Index(fields=["author", "status"], name="briefings_report_author")]
+
+    def __str__(self):
+        return self.company_name or str(_("Project report %(number)s") % {"number": self.pk})
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.confidentiality == Confidentiality.RESTRICTED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_REPORT_STATUSES
+
+
+class ReportNote(models.Model):
+    """A staff note on a report: internal (never shown to the ambassador) or feedback
+    (shown to them in Mes signalements, and emailed)."""
+
+    report = models.ForeignKey(
+        ProjectReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("text"))
+    shared = models.BooleanField(
+        _("feedback to the ambassador"),
+        default=False,
+        help_text=_("Shown to the ambassador who reported the project, and emailed."),
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -335,8 +335,8 @@ def reminders_send(*, today: datetime.date) -> int:
 
 def thanks_send(*, today: datetime.date) -> int:
     """Thank those who came (attended, or confirmed while attendance is not marked yet)
-    the day after the mission ended in its own calendar, once, pointing to Mes missions
-    (the debrief form comes there). Under `notify_signups`. One query for the sign-ups,
+    the day after the mission ended in its own calendar, once, with the link to debrief
+    it (and report the projects detected there). Under `notify_signups`. One query for the sign-ups,
     then one insert per email sent."""
     window = (
         _start_of(today - datetime.timedelta(days=THANKS_CATCH_UP + 1)),
@@ -350,6 +350,10 @@ def thanks_send(*, today: datetime.date) -> int:
         if not 1 <= days <= THANKS_CATCH_UP or mission.ends_at > timezone.now():
             continue
         with translation.override(settings.LANGUAGE_CODE):
-            context = {**_mission_context(mission, signup.user), "signup": signup}
+            context = {
+                **_mission_context(mission, signup.user),
+                "signup": signup,
+                "debrief_url": absolute_url(reverse("reports:debrief", args=[mission.pk])),
+            }
         sent += _send(key_thanks(mission, signup.user), signup.user, TEMPLATE_THANKS, context)
     return sent

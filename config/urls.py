@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("lms.verification_urls")),  # /verifier/…, /badges/… (public)
     path("", include("lms.badge_urls")),  # /mon-espace/badges/<uuid>/certificat.pdf
     path("", include("briefings.urls")),  # /calendrier/<token>.ics, its renewal
+    path("", include("briefings.report_urls")),  # /signaler/, /debrief/…, my reports
 ]
 
 if settings.DEBUG:

@@ -30,9 +30,11 @@ _EQUIPE_MODEL_PERMISSIONS += [
     ("lms", "change_badge"),
     ("lms", "view_badge"),
     ("briefings", "manage_roster"),
+    ("briefings", "manage_reports"),
 ]
 _RESPONSABLES_EXTRA_MODEL_PERMISSIONS = [
     ("home", "suspend_ambassador"),
+    ("briefings", "read_restricted_reports"),
     ("lms", "delete_competence"),
     ("lms", "delete_badge"),
     ("wagtailimages", "delete_image"),

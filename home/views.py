@@ -100,8 +100,14 @@ class SignInView(auth_views.LoginView):
 
     def get_redirect_url(self):
         url = super().get_redirect_url()
-        # Ambassadors never reach the admin: a `next` into it would only bounce them.
-        if url.startswith("/admin/") and not selectors.is_staff_member(self.request.user):
+        # Ambassadors never reach the admin: a `next` into it would only bounce them. A
+        # visitor not yet signed in keeps it (the form carries it to the sign-in).
+        user = self.request.user
+        if (
+            url.startswith("/admin/")
+            and user.is_authenticated
+            and not selectors.is_staff_member(user)
+        ):
             return ""
         return url
 

@@ -313,6 +313,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Project reports: the contact details of a closed report (landed, lost, duplicate, out of
+# scope) are removed by `run_daily` this many days after it closed (GDPR: kept no longer
+# than the agency needs them). The report itself stays, for the figures.
+REPORT_CONTACT_RETENTION_DAYS = int(env("REPORT_CONTACT_RETENTION_DAYS", "730"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

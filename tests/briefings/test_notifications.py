@@ -395,7 +395,7 @@ def test_the_day_after_attendees_are_thanked_once_with_a_link_to_my_missions(
     for body in bodies(mailoutbox[0]):
         assert f"{BASE}/mon-espace/#my-missions" in body
         assert "Salon d'hier" in body or "Salon d&#x27;hier" in body
-        assert "debrief/" not in body  # the debrief form comes with the next issue
+        assert f"{BASE}/debrief/{past.pk}/" in body  # where to debrief and report projects
 
 
 def test_run_daily_includes_the_missions_emails(mission, certifie, send, mailoutbox):

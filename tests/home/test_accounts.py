@@ -182,3 +182,12 @@ def test_signing_in_from_the_home_page_lands_in_mon_espace(client, ambassador):
     response = _sign_in(client, ambassador.email, next_url="/")
 
     assert response["Location"] == "/mon-espace/"
+
+
+def test_staff_asked_to_sign_in_by_the_admin_go_back_there(client, staff):
+    form = client.get("/connexion/?next=/admin/pages/").content.decode()
+    assert 'name="next" value="/admin/pages/"' in form  # kept for the visitor
+
+    response = _sign_in(client, staff.email, next_url="/admin/pages/")
+
+    assert response["Location"] == "/admin/pages/"

@@ -76,8 +76,9 @@ def test_mon_espace_query_count_is_pinned(client, django_assert_num_queries, oth
     # idle-timeout session save (savepoint, update, release); + 2 for lms's "My courses"
     # panel with no course published (courses, completion dates); + 1 for the badges'
     # "My badges" panel with no badge defined; + 2 for the missions' "My missions" panel
-    # (sign-ups, calendar feed). No query per profile field or per ambassador.
-    with django_assert_num_queries(14):
+    # (sign-ups, calendar feed); + 1 for the reports' "My reports" panel with no report.
+    # No query per profile field or per ambassador.
+    with django_assert_num_queries(15):
         client.get("/mon-espace/")
 
 

@@ -196,8 +196,9 @@ def test_my_courses_is_not_shown_to_a_suspended_ambassador(client, learner):
 # courses (1), their competences and prerequisites (2), their live steps (1), the
 # person's completed steps and completed courses (2), the completion dates (1), + the
 # badges' "My badges" panel with no badge defined (1), + the missions' "My missions"
-# panel with no sign-up (its sign-ups, its calendar feed: 2) = 19, however many courses.
-MON_ESPACE_QUERIES = 19
+# panel with no sign-up (its sign-ups, its calendar feed: 2), + the reports' "My
+# reports" panel with no report (1) = 20, however many courses.
+MON_ESPACE_QUERIES = 20
 
 
 @pytest.mark.parametrize("courses", [1, 10])
@@ -254,9 +255,9 @@ def test_fiche_shows_each_started_course_with_steps_percent_and_dates(client, st
 # The fiche's own 15 queries (see tests/home/test_admin_ambassadors.py) + Progress: the
 # person's progress aggregated per course (1) and the courses' live steps (1), + the
 # quizzes' section of someone who took none (1), + the badges' section with no badge
-# defined (1), + the missions' section with no sign-up (1) = 20, however many courses
-# they started.
-FICHE_QUERIES = 20
+# defined (1), + the missions' section with no sign-up (1), + the reports' section with
+# no report (1) = 21, however many courses they started.
+FICHE_QUERIES = 21
 
 
 @pytest.mark.parametrize("started", [1, 6])

@@ -161,9 +161,10 @@ def test_quizzes_section_is_empty_for_someone_who_may_not_see_ambassadors(db, hi
 
 # The fiche's own 15 queries (tests/home/test_admin_ambassadors.py), lms's "Progress"
 # for someone who started courses (2), and "Quizzes": the attempts aggregated per quiz
-# (1) and the quizzes' courses (1), "Badges" with no badge defined (1), and "Missions"
-# with no sign-up (1) = 21, however many quizzes and attempts.
-FICHE_QUERIES = 21
+# (1) and the quizzes' courses (1), "Badges" with no badge defined (1), "Missions"
+# with no sign-up (1) and "Project reports" with no report (1) = 22, however many
+# quizzes and attempts.
+FICHE_QUERIES = 22
 
 
 @pytest.mark.parametrize("quizzes", [1, 4])
@@ -193,8 +194,9 @@ def test_fiche_of_someone_who_attempted_nothing_costs_one_query_for_quizzes(
     client.get(fiche_url(ambassador))
 
     # 15 (the fiche) + 1 (lms: nothing started) + 1 (quizzes: no attempt, so no course
-    # to look up) + 1 (badges: none defined) + 1 (missions: no sign-up) = 19.
-    with django_assert_num_queries(19):
+    # to look up) + 1 (badges: none defined) + 1 (missions: no sign-up) + 1 (reports:
+    # none) = 20.
+    with django_assert_num_queries(20):
         client.get(fiche_url(ambassador))
 
 
