@@ -32,6 +32,7 @@ test: install messages
 bench: install messages
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/dashboard.py
 
 lint: install
 	$(BIN)/ruff check .

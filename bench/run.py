@@ -87,12 +87,17 @@ project reports and reads every restricted one."""
 
 STAFF_PAGES: list[tuple[str, str]] = [
     ("pipeline", "/admin/signalements/"),
+    ("admin_home", "/admin/"),
+    ("dashboard", "/admin/tableau-de-bord/"),
 ]
 """Wagtail admin pages measured as `STAFF_EMAIL`, listed after `CERTIFIED_PAGES`. The
 pipeline is the staff's list of project reports (briefings/report_admin.py): its first
 page, every sent report of the demo (briefings/report_demo.py: every status, a
 restricted one, a duplicate, and a tenth of the generated ambassadors' reports at
-scale) with its author, company, status, assignee and next step."""
+scale) with its author, company, status, assignee and next step. The admin home carries
+the dashboard's headline panels (home/dashboard_views.py) and the dashboard page every
+section, for the default period, with the figures cached as staff see them most of the
+time; `bench/dashboard.py` measures them uncached."""
 
 BASELINE = "bare"
 """The name of the bare page in the table and in `results.json`."""

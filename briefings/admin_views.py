@@ -41,11 +41,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.models import PageLogEntry
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from home.admin_views import NO, YES, Action, StaffReadMixin, export_time, staff_may
-from home.models import MembershipStatus, User
+from home.models import User
 
 from . import selectors, services
 from .models import SEATED_STATUSES, MissionPage, Signup, SignupStatus
@@ -122,13 +121,11 @@ class MissionRow:
 def mission_rows(*, user, now=None) -> tuple[list[MissionRow], list[MissionRow]]:
     """The upcoming missions (soonest first) and those ended within `RECENT` (latest
     first), drafts included, that `user` may manage, with their counts. Two queries
-    (the missions, then `selectors.seat_counts`) whatever their number."""
+    (`selectors.roster_missions`, then `selectors.seat_counts`) whatever their number."""
     now = now or timezone.now()
     missions = [
         mission
-        for mission in MissionPage.objects.filter(ends_at__gte=now - RECENT)
-        .defer_streamfields()
-        .order_by("starts_at", "pk")
+        for mission in selectors.roster_missions(ending_from=now - RECENT)
         if roster_staff_may(user, mission)
     ]
     counts = selectors.seat_counts(
@@ -217,16 +214,6 @@ SECTION_ORDER = (
 AFTER_START = (SignupStatus.ATTENDED, SignupStatus.NO_SHOW)
 
 
-def roster_signups(mission: MissionPage) -> list[Signup]:
-    """Every sign-up of the mission with the person and their profile, in queue order:
-    one query."""
-    return list(
-        Signup.objects.filter(mission=mission)
-        .select_related("user", "user__ambassador_profile")
-        .order_by("queue_number", "pk")
-    )
-
-
 def roster_sections(
     mission: MissionPage, signups: list[Signup], *, fiche_links: bool, now
 ) -> list[RosterSection]:
@@ -260,14 +247,9 @@ def roster_sections(
 
 def roster_history(mission: MissionPage, limit: int = HISTORY_LENGTH) -> list[dict[str, str]]:
     """The roster's latest changes on the mission's history (who, when, about whom,
-    what): one query."""
-    entries = (
-        PageLogEntry.objects.filter(page_id=mission.pk, action__startswith="briefings.")
-        .select_related("user")
-        .order_by("-timestamp", "-pk")[:limit]
-    )
+    what): one query (`selectors.roster_log_entries`)."""
     rows = []
-    for entry in entries:
+    for entry in selectors.roster_log_entries(mission, limit=limit):
         data = entry.data or {}
         rows.append(
             {
@@ -339,25 +321,16 @@ class AddParticipantForm(forms.Form):
 
 
 def add_candidates(mission: MissionPage, *, now) -> list[tuple[int, str]]:
-    """The active ambassadors not signed up (live) for the mission, by name, each
-    labelled with their organisation and email, and flagged when they lack a required
-    badge (the staff may add them anyway). Four queries at most, whatever their number."""
-    people = list(
-        User.objects.filter(is_active=True, ambassador_profile__status=MembershipStatus.ACTIVE)
-        .exclude(pk__in=Signup.objects.live().filter(mission=mission).values("user_id"))
-        .select_related("ambassador_profile")
-        .order_by("last_name", "first_name", "email")
-    )
-    eligible = selectors.still_eligible(
-        user_ids=[person.pk for person in people], mission=mission, now=now
-    )
+    """The choices of `AddParticipantForm`: `selectors.roster_candidates`, each labelled
+    with their organisation and email, and flagged when they lack a required badge (the
+    staff may add them anyway). Four queries at most, whatever their number."""
     choices = []
-    for person in people:
+    for person, eligible in selectors.roster_candidates(mission=mission, now=now):
         label = person_name(person)
         if person.ambassador_profile.organisation:
             label = f"{label} — {person.ambassador_profile.organisation}"
         label = f"{label} ({person.email})"
-        if person.pk not in eligible:
+        if not eligible:
             label = _("%(label)s — without the required badges") % {"label": label}
         choices.append((person.pk, label))
     return choices
@@ -495,7 +468,7 @@ class RosterView(RosterMixin, TemplateView):
 
     def get_context_data(self, bound: tuple[str, forms.Form] | None = None, **kwargs):
         context = super().get_context_data(**kwargs)
-        signups = roster_signups(self.mission)
+        signups = selectors.roster_signups(self.mission)
         sections = roster_sections(
             self.mission,
             signups,
@@ -560,7 +533,7 @@ class RosterView(RosterMixin, TemplateView):
     # --- CSV ------------------------------------------------------------------------
 
     def csv_response(self) -> HttpResponse:
-        signups = roster_signups(self.mission)
+        signups = selectors.roster_signups(self.mission)
         sections = roster_sections(self.mission, signups, fiche_links=False, now=self.now)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"participants-{self.mission.slug}-{timezone.localdate():%Y-%m-%d}.csv"
@@ -737,7 +710,7 @@ class AddParticipantView(RosterActionView):
 
 class AttendanceView(RosterActionView):
     def post(self, request, *args, **kwargs):
-        seated = [s for s in roster_signups(self.mission) if s.status in SEATED_STATUSES]
+        seated = [s for s in selectors.roster_signups(self.mission) if s.status in SEATED_STATUSES]
         form = AttendanceForm(request.POST, signups=seated, auto_id="id_attendance_%s")
         if not form.is_valid():
             return self.invalid("attendance", form)

@@ -26,17 +26,29 @@ after `lms`'s badges at 30).
   gate's sign-up window, which past sign-ups are no longer in. Attendance goes through
   `services.attendance_mark`.
 - With `--scale N`, generated active ambassadors fill the briefing session until four
-  seats are left (a few dozen rows, one insert).
+  seats are left (a few dozen rows, one insert), and the club gets a year of history
+  (`HISTORY`): about one or two missions a month over the last twelve months — trade
+  fairs, delegations, evenings abroad, briefing sessions, webinars — and two upcoming
+  ones, their seats growing with the scale. The generated active ambassadors who held
+  the mission's required badges when they signed up (or anyone, for a mission open to
+  all) signed up before it started: past missions show who attended, some no-shows,
+  some cancellations (and, where the staff select, some declined); the upcoming trade
+  fair is full with a waiting list, the webinar confirms everyone. Inserted with
+  `bulk_create`, queue numbers drawn from each roster, without history entries or
+  emails, as for the rest of the generated history.
 
 Idempotent: the list and the missions are looked up by slug (a mission staff edited is
 left as it is) and sign-ups are made only for missions created in this run; the team's
 accounts and awards are made once; the briefing session takes generated sign-ups only
-while it has more than four free seats.
+while it has more than four free seats; a history mission takes generated sign-ups
+only up to its target (drawn once from its slug), from people not signed up for it yet:
+running again, or at a larger scale, completes it without signing anyone up twice.
 """
 
 from __future__ import annotations
 
 import datetime
+import random
 import time
 import zoneinfo
 
@@ -56,6 +68,7 @@ from .models import (
     MissionIndexPage,
     MissionKind,
     MissionPage,
+    Roster,
     SelectionMode,
     Signup,
     SignupStatus,
@@ -574,6 +587,7 @@ def _mission(
         time_zone=data["time_zone"],
         place=data["place"],
         address=data["address"],
+        online_url=data.get("online_url", ""),
         city=data["city"],
         country=data["country"],
         seats=data["seats"],
@@ -685,6 +699,313 @@ def _generated_signups(mission: MissionPage, generated_ids: list[int], *, now) -
     return len(_enrol(mission, people, log_each=False))
 
 
+# --- A year of missions, at scale ---------------------------------------------------------
+
+HISTORY_SEED = 2028
+BATCH_SIZE = 2000
+# Seats of a history mission: (base, more per thousand generated ambassadors), by kind —
+# a stand holds a few, a webinar hundreds.
+HISTORY_SEATS = {
+    MissionKind.TRADE_FAIR: (6, 0.3),
+    MissionKind.INVESTOR_WELCOME: (4, 0.1),
+    MissionKind.PROMOTION: (12, 1.5),
+    MissionKind.BRIEFING_SESSION: (25, 5),
+    MissionKind.WEBINAR: (40, 20),
+}
+LE_MANS = ("Sarthe Développement, auditorium", "19 boulevard Paixhans, 72000 Le Mans", "Le Mans")
+ONLINE = ("En ligne", "", "")
+# (slug, title, kind, days from today, city's place, country, time zone, required badges,
+# selection, summary). Past ones every two or three weeks over the last year, two to come.
+HISTORY = [
+    ("salon-global-industrie-lyon", "Salon Global Industrie — stand de la Sarthe",
+     MissionKind.TRADE_FAIR, -352, ("Eurexpo, hall 4", "Boulevard de l'Europe, 69680 Chassieu", "Lyon"),
+     "FR", "Europe/Paris", [SALON], SelectionMode.FIRST_COME,
+     "Quatre jours sur le stand de la Sarthe au rendez-vous de l'industrie française."),
+    ("seance-de-briefing-rentree-des-ambassadeurs", "Séance de briefing : la rentrée des ambassadeurs",
+     MissionKind.BRIEFING_SESSION, -338, LE_MANS, "FR", "Europe/Paris", [],
+     SelectionMode.FIRST_COME, "Les missions de l'année et ce que l'agence attend des ambassadeurs."),
+    ("delegation-industriels-japonais", "Accueil d'une délégation d'industriels japonais",
+     MissionKind.INVESTOR_WELCOME, -318, ("Abbaye de l'Épau", "Route de Changé, 72530 Yvré-l'Évêque", "Yvré-l'Évêque"),
+     "FR", "Europe/Paris", [PITCH], SelectionMode.STAFF,
+     "Une journée pour présenter le territoire à six industriels de la mécatronique."),
+    ("webinaire-pitcher-la-sarthe", "Webinaire : pitcher la Sarthe en trois minutes",
+     MissionKind.WEBINAR, -301, ONLINE, "FR", "Europe/Paris", [], SelectionMode.FIRST_COME,
+     "Une heure pour s'entraîner au pitch du territoire avec l'équipe de l'agence."),
+    ("soiree-des-ambassadeurs-a-bruxelles", "Soirée des ambassadeurs à Bruxelles",
+     MissionKind.PROMOTION, -284, ("Maison de la Sarthe", "Rue de la Loi 42, 1040 Bruxelles", "Bruxelles"),
+     "BE", "Europe/Brussels", [PITCH], SelectionMode.FIRST_COME,
+     "Une soirée avec des dirigeants belges qui cherchent un pied-à-terre dans l'Ouest."),
+    ("salon-space-rennes", "Salon SPACE — stand de la Sarthe",
+     MissionKind.TRADE_FAIR, -262, ("Parc des expositions, hall 10", "La Haie Gautrais, 35170 Bruz", "Rennes"),
+     "FR", "Europe/Paris", [SALON], SelectionMode.FIRST_COME,
+     "Trois jours au salon de l'élevage : l'agroalimentaire sarthois face aux porteurs de projets."),
+    ("seance-de-briefing-detecter-les-projets", "Séance de briefing : détecter les projets",
+     MissionKind.BRIEFING_SESSION, -243, LE_MANS, "FR", "Europe/Paris", [],
+     SelectionMode.FIRST_COME, "Des cas réels de projets détectés par des ambassadeurs, et ce qu'ils sont devenus."),
+    ("accueil-investisseurs-quebecois", "Accueil d'investisseurs québécois au Mans",
+     MissionKind.INVESTOR_WELCOME, -226, LE_MANS, "FR", "Europe/Paris", [PITCH], SelectionMode.STAFF,
+     "Deux jours de visites de sites pour une délégation d'investisseurs du Québec."),
+    ("soiree-sarthe-a-londres", "Soirée Sarthe à Londres",
+     MissionKind.PROMOTION, -205, ("Institut français", "17 Queensberry Place, London SW7 2DT", "Londres"),
+     "GB", "Europe/London", [PITCH], SelectionMode.FIRST_COME,
+     "La Sarthe présentée aux entrepreneurs britanniques qui s'implantent en France."),
+    ("webinaire-filiere-agroalimentaire", "Webinaire : la filière agroalimentaire sarthoise",
+     MissionKind.WEBINAR, -188, ONLINE, "FR", "Europe/Paris", [], SelectionMode.FIRST_COME,
+     "Les entreprises, les sites et les formations de l'agroalimentaire en Sarthe."),
+    ("salon-pollutec-lyon", "Salon Pollutec — stand de la Sarthe",
+     MissionKind.TRADE_FAIR, -170, ("Eurexpo, hall 6", "Boulevard de l'Europe, 69680 Chassieu", "Lyon"),
+     "FR", "Europe/Paris", [SALON], SelectionMode.FIRST_COME,
+     "Les éco-industries de la Sarthe sur le salon de l'environnement."),
+    ("delegation-investisseurs-italiens", "Accueil d'une délégation d'investisseurs italiens",
+     MissionKind.INVESTOR_WELCOME, -152, LE_MANS, "FR", "Europe/Paris", [PITCH], SelectionMode.STAFF,
+     "Une délégation lombarde de l'emballage et de la plasturgie visite trois parcs d'activités."),
+    ("seance-de-briefing-bilan-de-l-annee", "Séance de briefing : le bilan de l'année",
+     MissionKind.BRIEFING_SESSION, -134, LE_MANS, "FR", "Europe/Paris", [],
+     SelectionMode.FIRST_COME, "Les projets signalés, ceux qui ont abouti, et les missions à venir."),
+    ("salon-vivatech-paris", "Salon VivaTech — stand de la Sarthe",
+     MissionKind.TRADE_FAIR, -113, ("Paris Expo Porte de Versailles, hall 1", "1 place de la Porte de Versailles, 75015 Paris", "Paris"),
+     "FR", "Europe/Paris", [SALON], SelectionMode.FIRST_COME,
+     "Le numérique sarthois face aux start-up qui cherchent où grandir."),
+    ("soiree-des-ambassadeurs-a-stuttgart", "Soirée des ambassadeurs à Stuttgart",
+     MissionKind.PROMOTION, -94, ("Haus der Wirtschaft", "Willi-Bleicher-Straße 19, 70174 Stuttgart", "Stuttgart"),
+     "DE", "Europe/Berlin", [PITCH], SelectionMode.FIRST_COME,
+     "Les sous-traitants automobiles du Bade-Wurtemberg rencontrent la filière sarthoise."),
+    ("webinaire-accueillir-un-congres", "Webinaire : accueillir un congrès en Sarthe",
+     MissionKind.WEBINAR, -76, ONLINE, "FR", "Europe/Paris", [], SelectionMode.FIRST_COME,
+     "Repérer les associations et les congrès qui pourraient se tenir au Mans."),
+    ("rencontres-sarthe-a-barcelone", "Rencontres Sarthe à Barcelone",
+     MissionKind.PROMOTION, -55, ("Cambra de Comerç", "Avinguda Diagonal 452, 08006 Barcelona", "Barcelone"),
+     "ES", "Europe/Madrid", [PITCH], SelectionMode.FIRST_COME,
+     "Une soirée avec des dirigeants catalans de la logistique et de la santé."),
+    ("seance-de-briefing-nouveaux-ambassadeurs", "Séance de briefing : bienvenue aux nouveaux ambassadeurs",
+     MissionKind.BRIEFING_SESSION, -38, LE_MANS, "FR", "Europe/Paris", [],
+     SelectionMode.FIRST_COME, "Le club, l'agence et les premières missions, pour ceux qui arrivent."),
+    ("salon-agrifood-nantes", "Salon Agrifood — stand de la Sarthe",
+     MissionKind.TRADE_FAIR, 17, ("Parc des expositions de la Beaujoire", "Route de Saint-Joseph, 44300 Nantes", "Nantes"),
+     "FR", "Europe/Paris", [SALON], SelectionMode.FIRST_COME,
+     "Deux jours sur le stand de la Sarthe au salon de l'agroalimentaire du Grand Ouest."),
+    ("webinaire-nouveaux-parcs-d-activites", "Webinaire : les nouveaux parcs d'activités sarthois",
+     MissionKind.WEBINAR, 28, ONLINE, "FR", "Europe/Paris", [], SelectionMode.FIRST_COME,
+     "Les terrains et les bâtiments disponibles cette année, présentés par l'agence."),
+]  # fmt: skip
+# How long each kind lasts, and at what local time it starts.
+HISTORY_HOURS = {
+    MissionKind.TRADE_FAIR: (9, datetime.timedelta(days=2, hours=9)),
+    MissionKind.INVESTOR_WELCOME: (9, datetime.timedelta(hours=8)),
+    MissionKind.PROMOTION: (18, datetime.timedelta(hours=3, minutes=30)),
+    MissionKind.BRIEFING_SESSION: (18, datetime.timedelta(hours=2)),
+    MissionKind.WEBINAR: (12, datetime.timedelta(hours=1)),
+}
+# Upcoming ones: how many sign up for each seat (a trade fair overflows to its waiting
+# list, a webinar has room).
+UPCOMING_DEMAND = {MissionKind.TRADE_FAIR: 1.3, MissionKind.WEBINAR: 0.55}
+SIGNUP_WINDOW = datetime.timedelta(days=42)  # how long before a mission people sign up
+
+
+def _history_missions(today: datetime.date, scale: int) -> list[dict]:
+    """`HISTORY` as `_mission` takes it, dated from `today`, seats for `scale`."""
+    missions = []
+    for slug, title, kind, days, where, country, zone, badges, selection, summary in HISTORY:
+        place, address, city = where
+        hour, lasts = HISTORY_HOURS[kind]
+        starts = _at(today, days, hour, zone=zone)
+        base, per_thousand = HISTORY_SEATS[kind]
+        contact = CONTACT_INVEST if kind == MissionKind.INVESTOR_WELCOME else CONTACT_SALONS
+        online = kind == MissionKind.WEBINAR
+        missions.append(
+            {
+                "slug": slug,
+                "title": title,
+                "kind": kind,
+                "summary": summary,
+                "starts_at": starts,
+                "ends_at": starts + lasts,
+                "time_zone": zone,
+                "place": place,
+                "address": address,
+                "city": city,
+                "country": country,
+                "online_url": "https://visio.sarthe-developpement.example/" + slug
+                if online
+                else "",
+                "seats": base + int(per_thousand * scale / 1000),
+                "signup_closes_at": starts - datetime.timedelta(days=1) if badges else None,
+                "selection_mode": selection,
+                "badges": badges,
+                "languages": ["fr", "en"] if country != "FR" else [],
+                "sectors": [],
+                "contact": contact,
+                "contact_phone": "+33 2 43 00 12 40" if contact is CONTACT_INVEST else "",
+                "briefing": [
+                    _objectives(
+                        summary, "Transmettre chaque projet détecté à l'agence sous 48 heures."
+                    ),
+                    _messages(
+                        "Paris est à 54 minutes en TGV ; l'A11, l'A28 et l'A81 desservent tout l'Ouest.",
+                        "L'agence accompagne chaque projet, en toute confidentialité.",
+                    ),
+                    _logistics(
+                        "Rendez-vous",
+                        "<p>Le lien de connexion est envoyé aux participants confirmés.</p>"
+                        if online
+                        else f"<p>{place}, {address}. Accueil un quart d'heure avant le début.</p>",
+                    ),
+                    _contact(*contact),
+                ],
+            }
+        )
+    return missions
+
+
+def _valid_between(
+    awards: dict, user_id: int, badge_ids: list[int], *, until
+) -> datetime.datetime | None:
+    """The moment from which `user_id` held every badge of `badge_ids` through `until`
+    (each award issued before, not expired by then), or None."""
+    since = None
+    for badge_id in badge_ids:
+        held = [
+            issued
+            for issued, expires in awards.get((user_id, badge_id), ())
+            if issued < until and (expires is None or expires > until)
+        ]
+        if not held:
+            return None
+        since = max(since or min(held), min(held))
+    return since
+
+
+def _history_signups(mission: MissionPage, number: int, pool: list[int], awards: dict,
+                     badge_ids: list[int], roster, *, now) -> list[Signup]:  # fmt: skip
+    """Generated sign-ups for one history mission that has none (see the module's
+    docstring): people of `pool` (drawn in an order from the mission's slug) who held
+    `badge_ids` when they signed up, up to a target drawn from the slug. No query."""
+    rng = random.Random(f"{HISTORY_SEED}/{mission.slug}")
+    past = mission.starts_at <= now
+    staff_selects = mission.selection_mode == SelectionMode.STAFF
+    fill = rng.uniform(0.75, 1.0)
+    cancel_share, no_show_share = rng.uniform(0.04, 0.12), rng.uniform(0.05, 0.15)
+    if past:
+        target = round(mission.seats * fill)
+    else:
+        target = round(mission.seats * UPCOMING_DEMAND.get(mission.kind, 0.8))
+    # Those who cancel or are declined sign up on top of the target.
+    wanted = target + round(target * (cancel_share + (0.4 if staff_selects else 0)))
+    order = list(pool)
+    rng.shuffle(order)
+    closes = min(mission.signup_closes, mission.starts_at - datetime.timedelta(hours=2), now)
+    opens = mission.starts_at - SIGNUP_WINDOW
+    people = []
+    for user_id in order:
+        if len(people) >= wanted:
+            break
+        person = random.Random(f"{HISTORY_SEED}/{number}/{user_id}")
+        earliest = opens
+        if badge_ids:
+            since = _valid_between(awards, user_id, badge_ids, until=mission.starts_at)
+            if since is None:
+                continue
+            earliest = max(opens, since + datetime.timedelta(hours=1))
+        if earliest >= closes:
+            continue
+        people.append((earliest + (closes - earliest) * person.random(), user_id, person))
+    seated, waiting = 0, False
+    people.sort()
+    marked = mission.ends_at + datetime.timedelta(hours=15)  # attendance, the next morning
+    signups = []
+    for at, user_id, person in people:
+        draw = person.random()
+        changed = at
+        if draw < cancel_share:
+            status = SignupStatus.CANCELLED
+            changed = at + (min(mission.starts_at, now) - at) * person.random()
+        elif staff_selects and draw < cancel_share + 0.4:
+            status = SignupStatus.DECLINED
+            changed = min(at + datetime.timedelta(days=person.uniform(2, 9)), closes)
+        elif seated < mission.seats and not waiting:
+            seated += 1
+            if past:
+                status = (
+                    SignupStatus.NO_SHOW
+                    if person.random() < no_show_share
+                    else SignupStatus.ATTENDED
+                )
+                changed = marked
+            else:
+                status = SignupStatus.CONFIRMED
+        elif past:
+            continue  # the waiting list of a past mission: nobody got in, they were not kept
+        else:
+            status, waiting = SignupStatus.WAITLISTED, True
+        roster.last_queue_number += 1
+        signups.append(
+            Signup(
+                mission_id=mission.pk,
+                user_id=user_id,
+                status=status,
+                queue_number=roster.last_queue_number,
+                listed=person.random() < 0.7,
+                briefing_acknowledged_at=at,
+                created_at=at,
+                status_changed_at=changed,
+            )
+        )
+    return signups
+
+
+def _history(index: MissionIndexPage, badges: dict[str, Badge], generated_ids: list[int], *,
+             scale: int, now) -> tuple[int, int]:  # fmt: skip
+    """The year of missions and their generated sign-ups (see the module's docstring).
+    Returns (missions created, sign-ups made). Besides the pages made the first time,
+    a fixed number of queries whatever the scale."""
+    if not generated_ids:
+        return 0, 0
+    today = timezone.localdate(now)
+    missions, created = [], 0
+    for data in _history_missions(today, scale):
+        mission, new = _mission(index, data, badges)
+        missions.append(mission)
+        created += new
+    ids = [mission.pk for mission in missions]
+    rosters = {
+        r.mission_id: r for r in Roster.objects.select_for_update().filter(mission_id__in=ids)
+    }
+    low, high = min(generated_ids), max(generated_ids)
+    pool = sorted(
+        set(generated_ids).intersection(
+            AmbassadorProfile.objects.filter(
+                user_id__gte=low, user_id__lte=high, status=MembershipStatus.ACTIVE
+            ).values_list("user_id", flat=True)
+        )
+    )
+    awards: dict[tuple[int, int], list] = {}
+    for user_id, badge_id, issued, expires in BadgeAward.objects.filter(
+        user_id__gte=low, user_id__lte=high, revoked_at__isnull=True
+    ).values_list("user_id", "badge_id", "issued_at", "expires_at"):
+        awards.setdefault((user_id, badge_id), []).append((issued, expires))
+    required: dict[int, list[int]] = {}
+    for mission_id, badge_id in MissionPage.required_badges.through.objects.filter(
+        missionpage_id__in=ids
+    ).values_list("missionpage_id", "badge_id"):
+        required.setdefault(mission_id, []).append(badge_id)
+    # Missions that have sign-ups already (an earlier run) are left as they are.
+    signed = set(
+        Signup.objects.filter(mission_id__in=ids).values_list("mission_id", flat=True).distinct()
+    )
+    signups = []
+    for number, mission in enumerate(missions):
+        roster = rosters.get(mission.pk) or Roster.objects.create(mission_id=mission.pk)
+        rosters[mission.pk] = roster
+        if mission.pk not in signed:
+            badge_ids = required.get(mission.pk, [])
+            signups += _history_signups(mission, number, pool, awards, badge_ids, roster, now=now)
+        if roster.announced_at is None:  # told of it when it opened: run_daily leaves it
+            roster.announced_at = min(mission.starts_at - SIGNUP_WINDOW, now)
+    Signup.objects.bulk_create(signups, batch_size=BATCH_SIZE)
+    Roster.objects.bulk_update(rosters.values(), ["last_queue_number", "announced_at"])
+    return created, len(signups)
+
+
 @hooks.register(home_hooks.DEMO_DATA, order=35)
 def demo_missions(demo: home_hooks.DemoContext) -> None:
     """The list of missions, five missions with their briefings, the salon team and
@@ -712,6 +1033,11 @@ def demo_missions(demo: home_hooks.DemoContext) -> None:
             )
         if session is not None:
             signups += _generated_signups(session, demo.generated_ids, now=now)
+        history_created, history_signups = _history(
+            index, badges, demo.generated_ids, scale=demo.scale, now=now
+        )
+        created += history_created
+        signups += history_signups
     seconds = time.perf_counter() - started
     demo.stdout.write(
         f"missions: {MissionPage.objects.child_of(index).count()} missions ({created} created); "

@@ -2,9 +2,7 @@
 menu's “Report a project”, Mon espace's “My reports” panel, the *fiche ambassadeur*'s
 “Project reports” section and the personal-data export's “project_reports” part.
 Imported by `briefings.wagtail_hooks`, which registers them with Wagtail's hooks.
-
-Also the reads the ambassador's pages share: each report's status timeline, told from
-its log entries (dates and statuses only: never who acted, why, or any note).
+Each report's status timeline is read by `report_selectors.report_timelines`.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
-from wagtail.models import ModelLogEntry
 
 from home import hooks as home_hooks
 from home.admin_views import Action, staff_may
@@ -24,45 +21,7 @@ from home.selectors import membership_gate
 from . import report_selectors
 from .models import Debrief, ProjectReport, ReportNote, ReportStatus
 from .report_forms import REPORT_FIELDS
-
-# The log entries that tell a report's story to its author (see `report_services`).
-TIMELINE_ACTIONS = ("briefings.report_sent", "briefings.report_move")
-
-
-@dataclass(frozen=True)
-class TimelineStep:
-    """A status the report reached, and when."""
-
-    status: str
-    at: datetime.datetime
-
-    @property
-    def label(self) -> str:
-        return ReportStatus(self.status).label
-
-
-def report_timelines(reports) -> dict[int, list[TimelineStep]]:
-    """Each sent report's statuses, oldest first, keyed by the report's id: one query
-    for all of them (none when every report is a draft)."""
-    ids = [str(report.pk) for report in reports if report.status != ReportStatus.DRAFT]
-    timelines: dict[int, list[TimelineStep]] = {int(pk): [] for pk in ids}
-    if not ids:
-        return timelines
-    entries = (
-        ModelLogEntry.objects.filter(
-            content_type__app_label=ProjectReport._meta.app_label,
-            content_type__model=ProjectReport._meta.model_name,
-            object_id__in=ids,
-            action__in=TIMELINE_ACTIONS,
-        )
-        .order_by("timestamp", "pk")
-        .values_list("object_id", "data", "timestamp")
-    )
-    for object_id, data, timestamp in entries:
-        status = (data or {}).get("status")
-        if status in ReportStatus.values:
-            timelines[int(object_id)].append(TimelineStep(status, timestamp))
-    return timelines
+from .report_selectors import TimelineStep, report_timelines
 
 
 @dataclass

@@ -24,14 +24,21 @@ Notes are written as `report_services.note_add` writes them (the note, then its 
 entry) but without the feedback email: seeding a demo must email nobody (the missions'
 demo sends no sign-up email either), and `note_add` takes no date.
 
-- With `--scale N`, a tenth of the generated ambassadors (at most 3,000) reported one
-  project each, spread over every status and the last ten months, some restricted:
-  inserted with `bulk_create`, without history, as for the rest of the generated
-  history. The pipeline then has pages of reports to list.
+- With `--scale N`, the generated active ambassadors' reports, sent over the last
+  year: a few outside any mission (more from those who completed a course or attended
+  a mission, and more lately: the club grows), and, for a third of those who attended
+  a trade fair, a delegation or an evening abroad (briefings/demo.py's history), one
+  tagged with the mission, sent in the weeks after it. Each walks the pipeline
+  (`PIPELINE`, moves allowed by `REPORT_TRANSITIONS`) from its sending until today, so
+  its status fits its age and `qualified_at`, `closed_at` and `status_changed_at` are
+  the dates of its moves; one in nine is restricted (assigned to a manager). Inserted
+  with `bulk_create`, without history, as for the rest of the generated history.
 
 Idempotent: a named report is looked up by its author and company (a report staff moved
-since is left as it is); debriefs by mission and person; generated reports are made
-only when no generated ambassador has any.
+since is left as it is); debriefs by mission and person; a generated report is drawn
+from a generator seeded by its author (and its mission) and made only if that author
+has none (for that mission) yet: running again, or at a larger scale, adds only the
+new ambassadors' reports.
 """
 
 from __future__ import annotations
@@ -46,27 +53,29 @@ from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from home import hooks as home_hooks
-from home.demo import DEMO_DOMAIN, GENERATED_PREFIX
 from home.models import AmbassadorProfile, MembershipStatus, Sector, User
+from lms.models import CourseCompletion
 
 from . import report_services
 from .demo import TEAM, _email
 from .models import (
+    CLOSED_REPORT_STATUSES,
     CompanySize,
     Confidentiality,
     Debrief,
     Horizon,
+    MissionKind,
     MissionPage,
     ProjectReport,
     ProjectStage,
     ProjectType,
     ReportNote,
     ReportStatus,
+    Signup,
+    SignupStatus,
 )
 
 PAST_MISSION = "rencontres-business-sarthe-a-paris"
-GENERATED_SHARE = 10  # one generated ambassador in ten reported a project
-GENERATED_MAX = 3000
 BATCH_SIZE = 2000
 
 # The salon team by first name (briefings/demo.py's TEAM).
@@ -666,85 +675,190 @@ GENERATED_COMPANIES = [
     "Ivoire",
 ] + ["Jade", "Kestrel", "Lumen", "Mistral", "Nova", "Opale", "Prism", "Quartz", "Rivage"]
 GENERATED_KINDS = ["Industries", "Systems", "Foods", "Pharma", "Logistics", "Labs", "Energies"]
-GENERATED_STATUSES = (
-    [ReportStatus.RECEIVED] * 3
-    + [ReportStatus.QUALIFYING] * 3
-    + [ReportStatus.QUALIFIED] * 2
-    + [ReportStatus.ACCOMPANIED, ReportStatus.LANDED, ReportStatus.LOST]
-    + [ReportStatus.DORMANT, ReportStatus.DUPLICATE, ReportStatus.OUT_OF_SCOPE]
-)
+GENERATED_SEED = 2029
+# The chance that a generated active ambassador reported a project outside any mission,
+# by what they did: the trained report more.
+REPORT_CHANCE = {"attended": 0.15, "completed": 0.08, "other": 0.02}
+# The chance that someone who attended a trade fair, a delegation or an evening abroad
+# reported a project met there (tagged with the mission), a few days after it.
+MISSION_REPORT_CHANCE = 0.3
+REPORTING_KINDS = (MissionKind.TRADE_FAIR, MissionKind.INVESTOR_WELCOME, MissionKind.PROMOTION)
+YEAR = datetime.timedelta(days=365)
+# The pipeline as the agency works it (each move allowed by `REPORT_TRANSITIONS`): from
+# a status, where a report goes next (status, weight) and after how many days. A report
+# whose next move would come after today waits where it is; dormant, landed, lost,
+# duplicate and out-of-scope reports stay so.
+PIPELINE = {
+    ReportStatus.RECEIVED: (
+        [
+            (ReportStatus.QUALIFYING, 85),
+            (ReportStatus.OUT_OF_SCOPE, 10),
+            (ReportStatus.DUPLICATE, 5),
+        ],
+        (1, 10),
+    ),
+    ReportStatus.QUALIFYING: (
+        [
+            (ReportStatus.QUALIFIED, 65),
+            (ReportStatus.DORMANT, 17),
+            (ReportStatus.OUT_OF_SCOPE, 12),
+            (ReportStatus.DUPLICATE, 6),
+        ],
+        (7, 45),
+    ),
+    ReportStatus.QUALIFIED: (
+        [(ReportStatus.ACCOMPANIED, 55), (ReportStatus.LOST, 25), (ReportStatus.DORMANT, 20)],
+        (15, 90),
+    ),
+    ReportStatus.ACCOMPANIED: (
+        [(ReportStatus.LANDED, 45), (ReportStatus.LOST, 40), (ReportStatus.DORMANT, 15)],
+        (30, 150),
+    ),
+}
+CLOSING_REASONS = {
+    ReportStatus.LANDED: "L'entreprise s'est implantée en Sarthe.",
+    ReportStatus.LOST: "L'entreprise a choisi un autre territoire.",
+    ReportStatus.DUPLICATE: "Projet déjà suivi par l'agence.",
+    ReportStatus.OUT_OF_SCOPE: "Projet hors du champ de l'agence.",
+}
+NEXT_STEPS = [
+    "Rappeler le dirigeant",
+    "Envoyer une offre foncière",
+    "Organiser une visite de sites",
+    "Présenter les aides à l'implantation",
+]
+
+
+def _walk(rng, sent: datetime.datetime, now: datetime.datetime, *, trained: bool):
+    """The report's way along `PIPELINE` from `sent` to `now`: (status, when it last
+    changed, qualified at, closed at). A trained author's report qualifies more often."""
+    status, at, qualified, closed = ReportStatus.RECEIVED, sent, None, None
+    while status in PIPELINE:
+        moves, (low, high) = PIPELINE[status]
+        after = at + datetime.timedelta(days=rng.uniform(low, high))
+        if after > now:
+            break
+        weights = [
+            weight * (1.3 if trained and n == 0 else 1) for n, (_s, weight) in enumerate(moves)
+        ]
+        status = rng.choices([to for to, _weight in moves], weights)[0]
+        at = after
+        if status == ReportStatus.QUALIFIED and qualified is None:
+            qualified = at
+        if status in CLOSED_REPORT_STATUSES:
+            closed = at
+    return status, at, qualified, closed
+
+
+def _generated_report(rng, *, author_id: int, mission_id, sent, now, trained: bool, staff):
+    status, changed, qualified, closed = _walk(rng, sent, now, trained=trained)
+    name = f"{rng.choice(GENERATED_COMPANIES)} {rng.choice(GENERATED_KINDS)} {author_id}"
+    restricted = rng.random() < 1 / 9
+    open_ = status in (ReportStatus.QUALIFYING, ReportStatus.QUALIFIED, ReportStatus.ACCOMPANIED)
+    return ProjectReport(
+        author_id=author_id,
+        mission_id=mission_id,
+        status=status,
+        closing_reason=CLOSING_REASONS.get(status, ""),
+        company_name=name,
+        company_key=report_services.company_key(name),
+        company_country=rng.choice(["FR", "FR", "DE", "BE", "CA", "US", "IT"]),
+        company_sector=rng.choice(Sector.values),
+        project_type=rng.choice(ProjectType.values),
+        description="Projet signalé par un ambassadeur (données générées).",
+        jobs_expected=rng.choice([None, 5, 12, 30, 80, 150]),
+        horizon=rng.choice(Horizon.values),
+        stage=rng.choice(ProjectStage.values),
+        source="Données générées pour la démonstration.",
+        confidentiality=Confidentiality.RESTRICTED if restricted else Confidentiality.NORMAL,
+        assignee=(
+            staff[1]
+            if restricted
+            else (None if status == ReportStatus.RECEIVED else staff[author_id % 2])
+        ),
+        next_step=rng.choice(NEXT_STEPS) if open_ else "",
+        next_step_on=(
+            timezone.localdate(now) + datetime.timedelta(days=rng.randint(-10, 40))
+            if open_
+            else None
+        ),
+        created_at=sent - datetime.timedelta(minutes=20),
+        submitted_at=sent,
+        status_changed_at=changed,
+        qualified_at=qualified,
+        closed_at=closed,
+    )
 
 
 def _generated_reports(generated_ids: list[int], people: dict, now) -> int:
-    """One report each for a tenth of the generated active ambassadors, made once."""
+    """The generated active ambassadors' reports (see the module's docstring): some
+    outside any mission, more from the trained, sent over the last year; some from the
+    missions they attended, tagged with it, sent in the weeks after. Each is decided by
+    a generator seeded by the author (and the mission): a report exists once, whatever
+    the runs and their scales. A fixed number of queries."""
     if not generated_ids:
         return 0
-    generated = ProjectReport.objects.filter(
-        author__email__startswith=GENERATED_PREFIX, author__email__endswith=DEMO_DOMAIN
-    )
-    if generated.exists():
-        return 0
     low, high = min(generated_ids), max(generated_ids)
-    wanted = min(len(generated_ids) // GENERATED_SHARE, GENERATED_MAX)
-    authors = list(
-        AmbassadorProfile.objects.filter(
-            user_id__gte=low, user_id__lte=high, status=MembershipStatus.ACTIVE
+    in_range = {"user_id__gte": low, "user_id__lte": high}
+    # A range rather than `__in` (SQLite's parameter limit), the range narrowed to the
+    # generated ones (the salon team's ids may fall in it after a run at a larger scale).
+    wanted = set(generated_ids)
+    authors = sorted(
+        wanted.intersection(
+            AmbassadorProfile.objects.filter(
+                **in_range, status=MembershipStatus.ACTIVE
+            ).values_list("user_id", flat=True)
         )
-        .order_by("user_id")
-        .values_list("user_id", flat=True)[: wanted * GENERATED_SHARE : GENERATED_SHARE]
     )
-    rng = random.Random(2027)
-    sectors = [choice.value for choice in Sector]
-    kinds = [choice.value for choice in ProjectType]
+    made = set(
+        ProjectReport.objects.filter(author_id__gte=low, author_id__lte=high).values_list(
+            "author_id", "mission_id"
+        )
+    )
+    trained: dict[int, datetime.datetime] = {}
+    for user_id, at in CourseCompletion.objects.filter(**in_range).values_list(
+        "user_id", "completed_at"
+    ):
+        trained[user_id] = min(at, trained.get(user_id, at))
+    attended: dict[int, list] = {}
+    for user_id, mission_id, slug, kind, ends in (
+        Signup.objects.filter(**in_range, status=SignupStatus.ATTENDED, mission__ends_at__lt=now)
+        .order_by("mission__ends_at")
+        .values_list("user_id", "mission_id", "mission__slug", "mission__kind", "mission__ends_at")
+    ):
+        attended.setdefault(user_id, []).append((mission_id, slug, kind, ends))
     staff = [people["equipe"], people["responsable"]]
     reports = []
-    for n, author_id in enumerate(authors):
-        name = f"{rng.choice(GENERATED_COMPANIES)} {rng.choice(GENERATED_KINDS)} {n + 1}"
-        status = rng.choice(GENERATED_STATUSES)
-        sent = now - datetime.timedelta(days=rng.uniform(1, 300))
-        changed = sent + (now - sent) * rng.uniform(0.1, 0.9)
-        closed = status in (
-            ReportStatus.LANDED,
-            ReportStatus.LOST,
-            ReportStatus.DUPLICATE,
-            ReportStatus.OUT_OF_SCOPE,
-        )
-        qualified = status in (
-            ReportStatus.QUALIFIED,
-            ReportStatus.ACCOMPANIED,
-            ReportStatus.LANDED,
-        )
-        restricted = n % 9 == 4
-        reports.append(
-            ProjectReport(
-                author_id=author_id,
-                status=status,
-                closing_reason="Dossier clos après échange avec l'entreprise." if closed else "",
-                company_name=name,
-                company_key=report_services.company_key(name),
-                company_country=rng.choice(["FR", "FR", "DE", "BE", "CA", "US", "IT"]),
-                company_sector=rng.choice(sectors),
-                project_type=rng.choice(kinds),
-                description="Projet signalé par un ambassadeur (données générées).",
-                jobs_expected=rng.choice([None, 5, 12, 30, 80, 150]),
-                horizon=rng.choice([choice.value for choice in Horizon]),
-                stage=rng.choice([choice.value for choice in ProjectStage]),
-                source="Données générées pour la démonstration.",
-                confidentiality=(
-                    Confidentiality.RESTRICTED if restricted else Confidentiality.NORMAL
-                ),
-                assignee=(
-                    staff[1]
-                    if restricted
-                    else (None if status == ReportStatus.RECEIVED else staff[n % 2])
-                ),
-                created_at=sent - datetime.timedelta(minutes=20),
-                submitted_at=sent,
-                status_changed_at=changed if status != ReportStatus.RECEIVED else sent,
-                qualified_at=changed if qualified else None,
-                closed_at=changed if closed else None,
-            )
-        )
+    for author_id in authors:
+        rng = random.Random(GENERATED_SEED * 1_000_003 + author_id)
+        went = attended.get(author_id, [])
+        anchors = [at for at in (trained.get(author_id), went[0][3] if went else None) if at]
+        chance = REPORT_CHANCE["attended" if went else "completed" if anchors else "other"]
+        if rng.random() < chance and (author_id, None) not in made:
+            if anchors:  # after the training or the first mission
+                anchor = max(min(anchors), now - YEAR)
+                sent = anchor + (now - anchor) * rng.uniform(0.05, 1.0)
+            else:  # more of them lately: the club grows
+                sent = now - YEAR * rng.random() ** 1.3
+            reports.append(
+                _generated_report(
+                    rng, author_id=author_id, mission_id=None, sent=sent, now=now,
+                    trained=bool(anchors), staff=staff,
+                )
+            )  # fmt: skip
+        for mission_id, slug, kind, ends in went:
+            if kind not in REPORTING_KINDS or (author_id, mission_id) in made:
+                continue
+            rng = random.Random(f"{GENERATED_SEED}/{slug}/{author_id}")
+            if rng.random() >= MISSION_REPORT_CHANCE:
+                continue
+            sent = min(ends + datetime.timedelta(days=rng.uniform(0.5, 30)), now)
+            reports.append(
+                _generated_report(
+                    rng, author_id=author_id, mission_id=mission_id, sent=sent, now=now,
+                    trained=True, staff=staff,
+                )
+            )  # fmt: skip
     ProjectReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
     return len(reports)
 

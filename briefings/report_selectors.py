@@ -7,18 +7,42 @@
   report (`briefings.read_restricted_reports`: the *Responsables*). The others see that
   it exists, with its status and dates, never its content — in lists, search and
   exports alike: they all go through `masked`.
+- Who may debrief a mission and tag reports with it (`debrief_gate`), and each report's
+  status timeline, told from its log entries (dates and statuses only: never who acted,
+  why, or any note).
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import ModelLogEntry
 
-from .models import MissionPage, ProjectReport, ReportNote, ReportStatus
+from home.selectors import Gate
+
+from .models import (
+    MissionPage,
+    ProjectReport,
+    ReportNote,
+    ReportStatus,
+    Signup,
+    SignupStatus,
+)
 
 MANAGE = "briefings.manage_reports"
 READ_RESTRICTED = "briefings.read_restricted_reports"
+
+NOT_A_PARTICIPANT = _(
+    "You can debrief a mission, and report projects from it, once you took part in it "
+    "and it has ended."
+)
+
+# The log entries that tell a report's story to its author (see `report_services`).
+TIMELINE_ACTIONS = ("briefings.report_sent", "briefings.report_move")
 
 
 def may_manage(user) -> bool:
@@ -93,3 +117,62 @@ def my_reports(*, user) -> list[MyReport]:
         Prefetch("mission", queryset=MissionPage.objects.only("id", "title"))
     )
     return [MyReport(report, list(report.shared_notes)) for report in reports]
+
+
+# --- Who may debrief a mission ------------------------------------------------------------
+
+
+def debrief_gate(*, user, mission: MissionPage, now=None) -> Gate:
+    """May `user` debrief `mission`, and tag reports with it? Those who attended, or
+    were confirmed for it once it has ended (the staff may not have marked attendance
+    yet). One query."""
+    now = now or timezone.now()
+    statuses = set(
+        Signup.objects.filter(mission_id=mission.pk, user_id=user.pk).values_list(
+            "status", flat=True
+        )
+    )
+    if SignupStatus.ATTENDED in statuses or (
+        SignupStatus.CONFIRMED in statuses and mission.ends_at <= now
+    ):
+        return Gate(True)
+    return Gate(False, str(NOT_A_PARTICIPANT))
+
+
+# --- Status timelines ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """A status the report reached, and when."""
+
+    status: str
+    at: datetime.datetime
+
+    @property
+    def label(self) -> str:
+        return ReportStatus(self.status).label
+
+
+def report_timelines(reports) -> dict[int, list[TimelineStep]]:
+    """Each sent report's statuses, oldest first, keyed by the report's id: one query
+    for all of them (none when every report is a draft)."""
+    ids = [str(report.pk) for report in reports if report.status != ReportStatus.DRAFT]
+    timelines: dict[int, list[TimelineStep]] = {int(pk): [] for pk in ids}
+    if not ids:
+        return timelines
+    entries = (
+        ModelLogEntry.objects.filter(
+            content_type__app_label=ProjectReport._meta.app_label,
+            content_type__model=ProjectReport._meta.model_name,
+            object_id__in=ids,
+            action__in=TIMELINE_ACTIONS,
+        )
+        .order_by("timestamp", "pk")
+        .values_list("object_id", "data", "timestamp")
+    )
+    for object_id, data, timestamp in entries:
+        status = (data or {}).get("status")
+        if status in ReportStatus.values:
+            timelines[int(object_id)].append(TimelineStep(status, timestamp))
+    return timelines

@@ -1,5 +1,5 @@
 """Writes of project reports (*signalements de projet*): drafts kept on the server,
-sending, the staff's pipeline (moves, assignment, notes and feedback), the likely
+sending, a participant's debrief of a mission, the staff's pipeline (moves, assignment, notes and feedback), the likely
 duplicate flag, the retention of contact details, and account deletion.
 
 Every pipeline change is logged on the report with Wagtail's `log_action` (who, when,
@@ -26,6 +26,8 @@ from .models import (
     CLOSED_REPORT_STATUSES,
     QUALIFIED_REPORT_STATUSES,
     REPORT_TRANSITIONS,
+    Debrief,
+    MissionPage,
     ProjectReport,
     ReportNote,
     ReportStatus,
@@ -182,6 +184,23 @@ def likely_duplicate(report: ProjectReport) -> ProjectReport | None:
         .order_by("submitted_at", "pk")
         .first()
     )
+
+
+def debrief_save(*, user, mission: MissionPage, how_it_went: str, contacts_met: str) -> Debrief:
+    """Write `user`'s debrief of `mission`: created the first time, updated after (one
+    per person and mission, as the database requires: two sends at once leave one
+    debrief, with the last one's words). The caller has asked
+    `report_selectors.debrief_gate`. Not logged: like a draft, it is the person's own
+    writing, not a step of the pipeline."""
+    with transaction.atomic():
+        # Locks the row when it exists, and retries the read if a concurrent send
+        # created it first; an update writes only the texts and `updated_at`.
+        debrief, _created = Debrief.objects.update_or_create(
+            mission=mission,
+            user=user,
+            defaults={"how_it_went": how_it_went, "contacts_met": contacts_met},
+        )
+    return debrief
 
 
 # --- The staff ------------------------------------------------------------------------------

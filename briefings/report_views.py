@@ -24,18 +24,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from home.decorators import active_ambassador_required
-from home.selectors import Gate
 
 from . import report_services
-from .models import Debrief, MissionPage, ProjectReport, ReportStatus, Signup, SignupStatus
-from .report_ambassador_hooks import report_timelines
+from .models import Debrief, MissionPage, ProjectReport, ReportStatus
 from .report_forms import DebriefForm, ReportForm, draft_data
+from .report_selectors import NOT_A_PARTICIPANT, debrief_gate, report_timelines
 
 FORM_TEMPLATE = "briefings/reports/report_form.html"
 SENT_TEMPLATE = "briefings/reports/report_sent.html"
@@ -43,11 +41,6 @@ DETAIL_TEMPLATE = "briefings/reports/report_detail.html"
 DEBRIEF_TEMPLATE = "briefings/reports/debrief.html"
 
 SEND = "send"
-
-NOT_A_PARTICIPANT = _(
-    "You can debrief a mission, and report projects from it, once you took part in it "
-    "and it has ended."
-)
 
 
 def message_draft_saved() -> str:
@@ -64,24 +57,7 @@ def message_send_errors() -> str:
     return _("Your report is not sent yet: complete what is missing below. Your draft is saved.")
 
 
-# --- Who may debrief a mission --------------------------------------------------------------
-
-
-def debrief_gate(*, user, mission: MissionPage, now=None) -> Gate:
-    """May `user` debrief `mission`, and tag reports with it? Those who attended, or
-    were confirmed for it once it has ended (the staff may not have marked attendance
-    yet). One query."""
-    now = now or timezone.now()
-    statuses = set(
-        Signup.objects.filter(mission_id=mission.pk, user_id=user.pk).values_list(
-            "status", flat=True
-        )
-    )
-    if SignupStatus.ATTENDED in statuses or (
-        SignupStatus.CONFIRMED in statuses and mission.ends_at <= now
-    ):
-        return Gate(True)
-    return Gate(False, str(NOT_A_PARTICIPANT))
+# --- The mission a report comes from ------------------------------------------------------
 
 
 def _mission_tag(request, value) -> tuple[MissionPage | None, str]:
@@ -318,11 +294,12 @@ def debrief(request, mission_id: int):
     form = DebriefForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST":
         if form.is_valid():
-            debrief = form.save(commit=False)
-            if existing is None:
-                debrief.save()
-            else:
-                debrief.save(update_fields=["how_it_went", "contacts_met", "updated_at"])
+            report_services.debrief_save(
+                user=request.user,
+                mission=mission,
+                how_it_went=form.cleaned_data["how_it_went"],
+                contacts_met=form.cleaned_data["contacts_met"],
+            )
             messages.success(
                 request,
                 _("Your debrief is saved. Did you hear of a project? Report it below."),

@@ -1,6 +1,7 @@
 """Reads of missions: who may sign up and why not (`signup_gate`, the one gate the page,
 the form and the services ask), the list of missions with their state for a person,
-waiting-list positions, and a person's missions.
+waiting-list positions, a person's missions, and the staff's rosters (the missions to
+manage, a roster's sign-ups, whom to add, the roster's history).
 
 Every function that lists things runs a fixed number of queries whatever the number of
 missions, badges and sign-ups: it loads the missions, then everything it needs about
@@ -17,7 +18,9 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageLogEntry
 
+from home.models import AmbassadorProfile, MembershipStatus, User
 from home.selectors import membership_gate
 from lms import criteria
 from lms.models import Badge, BadgeAward, BadgeCriterion
@@ -43,12 +46,6 @@ class Code:
     NOT_OPEN = "not_open"
     CLOSED = "closed"
     BADGES = "badges"
-
-
-class Outcome:
-    CONFIRMED = SignupStatus.CONFIRMED
-    WAITLISTED = SignupStatus.WAITLISTED
-    PENDING = SignupStatus.PENDING
 
 
 REASON_SIGN_IN = _("Sign in to sign up for this mission.")
@@ -279,11 +276,11 @@ def signup_gate(
     gate.allowed = True
     seats = context.seats.get(mission.pk) or Seats(seats=mission.seats)
     if mission.selection_mode == SelectionMode.STAFF:
-        gate.outcome = Outcome.PENDING
+        gate.outcome = SignupStatus.PENDING
     elif seats.full or seats.waitlisted:
-        gate.outcome = Outcome.WAITLISTED
+        gate.outcome = SignupStatus.WAITLISTED
     else:
-        gate.outcome = Outcome.CONFIRMED
+        gate.outcome = SignupStatus.CONFIRMED
     return gate
 
 
@@ -291,8 +288,6 @@ def still_eligible(*, user_ids: list[int], mission: MissionPage, now) -> set[int
     """Of `user_ids` (people on the waiting list), those who still pass the gate's
     lasting conditions — active membership and every required badge valid — and so may
     take a freed seat. Three queries whatever the number of people."""
-    from home.models import AmbassadorProfile, MembershipStatus
-
     if not user_ids:
         return set()
     active = set(
@@ -505,4 +500,51 @@ def pack_participants(mission: MissionPage) -> list[Signup]:
         Signup.objects.filter(mission=mission, status__in=SEATED_STATUSES)
         .select_related("user", "user__ambassador_profile")
         .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+# --- The staff's rosters ------------------------------------------------------------------
+
+
+def roster_missions(*, ending_from: datetime.datetime) -> list[MissionPage]:
+    """The missions that end at `ending_from` or later, drafts included, soonest first,
+    without their body (the admin's missions list asks who may manage each): one query."""
+    return list(
+        MissionPage.objects.filter(ends_at__gte=ending_from)
+        .defer_streamfields()
+        .order_by("starts_at", "pk")
+    )
+
+
+def roster_signups(mission: MissionPage) -> list[Signup]:
+    """Every sign-up of the mission with the person and their profile, in queue order:
+    one query."""
+    return list(
+        Signup.objects.filter(mission=mission)
+        .select_related("user", "user__ambassador_profile")
+        .order_by("queue_number", "pk")
+    )
+
+
+def roster_candidates(*, mission: MissionPage, now) -> list[tuple[User, bool]]:
+    """The active ambassadors not signed up (live) for the mission, by name, with their
+    profile, each with whether they hold the required badges (`still_eligible`; the
+    staff may add them anyway). Four queries at most, whatever their number."""
+    people = list(
+        User.objects.filter(is_active=True, ambassador_profile__status=MembershipStatus.ACTIVE)
+        .exclude(pk__in=Signup.objects.live().filter(mission=mission).values("user_id"))
+        .select_related("ambassador_profile")
+        .order_by("last_name", "first_name", "email")
+    )
+    eligible = still_eligible(user_ids=[person.pk for person in people], mission=mission, now=now)
+    return [(person, person.pk in eligible) for person in people]
+
+
+def roster_log_entries(mission: MissionPage, *, limit: int) -> list[PageLogEntry]:
+    """The roster's latest `limit` changes on the mission's history, newest first, with
+    who acted: one query."""
+    return list(
+        PageLogEntry.objects.filter(page_id=mission.pk, action__startswith="briefings.")
+        .select_related("user")
+        .order_by("-timestamp", "-pk")[:limit]
     )

@@ -39,6 +39,7 @@ LOG_ACTIONS = {
     "briefings.cancel": _("Sign-up cancelled"),
     "briefings.confirm": _("Participant confirmed"),
     "briefings.decline": _("Sign-up declined"),
+    "briefings.waitlist": _("Put on the waiting list by the staff"),
     "briefings.promote": _("Promoted from the waiting list"),
     "briefings.add": _("Participant added by the staff"),
     "briefings.attendance": _("Attendance marked"),
@@ -270,7 +271,7 @@ def signup_waitlist(*, signup: Signup, actor, now=None) -> Signup:
         if signup.status != SignupStatus.PENDING:
             raise SignupRefused(ERROR_NOT_WAITING)
         before = _set_status(signup, SignupStatus.WAITLISTED, now=now)
-        _log(signup.mission, "briefings.signup", actor=actor, signup=signup, before=before)
+        _log(signup.mission, "briefings.waitlist", actor=actor, signup=signup, before=before)
         notify(signup, "waitlisted")
     return signup
 

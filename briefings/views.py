@@ -98,16 +98,13 @@ def _month_label(month: str) -> str:
 # --- A mission ----------------------------------------------------------------------------
 
 
-def _mission_context(request, page, *, form=None, gate=None, refused_reason: str = "") -> dict:
+def _mission_context(request, page, *, form=None, refused_reason: str = "") -> dict:
     user = request.user
     now = timezone.now()
     context = page.get_context(request)
-    if gate is None:
-        gate_ctx = selectors.gate_context(user=user, missions=[page], now=now)
-        gate = selectors.signup_gate(user=user, mission=page, context=gate_ctx)
-        seats = gate_ctx.seats[page.pk]
-    else:
-        seats = selectors.seat_counts([page.pk], {page.pk: page.seats})[page.pk]
+    gate_ctx = selectors.gate_context(user=user, missions=[page], now=now)
+    gate = selectors.signup_gate(user=user, mission=page, context=gate_ctx)
+    seats = gate_ctx.seats[page.pk]
     signup = gate.signup
     confirmed = signup is not None and signup.status in (
         SignupStatus.CONFIRMED,

@@ -16,6 +16,7 @@ from wagtail import hooks
 from . import (  # noqa: F401  (they register their hooks)
     admin_hooks,
     ambassador_hooks,
+    dashboard_hooks,
     demo,
     report_admin_hooks,
     report_ambassador_hooks,

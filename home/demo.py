@@ -4,6 +4,7 @@ idempotent. Other apps add theirs through `home.hooks.DEMO_DATA`."""
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.contrib.auth.hashers import make_password
@@ -286,6 +287,12 @@ def _membership_stages(named: dict[str, User]) -> None:
         )
 
 
+def _joined(n: int, now) -> datetime.datetime:
+    """When the `n`th generated ambassador joined: one to three years ago, before the
+    year of history the apps give them (their courses, missions and reports)."""
+    return now - datetime.timedelta(days=random.Random(f"joined/{n}").uniform(366, 3 * 365))
+
+
 def _generated_ambassadors(scale: int, password_hash: str) -> list[int]:
     """Create the missing ones of `scale` generated ambassadors with bulk inserts (one
     password hash for all: hashing each would take hours at 50,000); return all their ids."""
@@ -307,7 +314,7 @@ def _generated_ambassadors(scale: int, password_hash: str) -> list[int]:
                 first_name=FIRST_NAMES[n % len(FIRST_NAMES)],
                 last_name=LAST_NAMES[(n * 7) % len(LAST_NAMES)],
                 password=password_hash,
-                date_joined=now,
+                date_joined=_joined(n, now),
             )
         )
     User.objects.bulk_create(new_users, batch_size=2000)
@@ -325,15 +332,22 @@ def _generated_ambassadors(scale: int, password_hash: str) -> list[int]:
         MembershipStatus.LEFT,
     ]
     profiles = []
-    for email in emails:
+    for n, email in enumerate(emails, start=1):
         user_id = ids[email]
         if user_id in with_profile:
             continue
         city, country = rng.choice(CITIES)
+        status = rng.choice(statuses)
         profiles.append(
             AmbassadorProfile(
                 user_id=user_id,
-                status=rng.choice(statuses),
+                status=status,
+                # Active since they joined; the others' status changed lately.
+                status_changed_at=(
+                    _joined(n, now)
+                    if status == MembershipStatus.ACTIVE
+                    else now - datetime.timedelta(days=random.Random(f"status/{n}").uniform(1, 180))
+                ),
                 territory_link=rng.choice(links),
                 organisation=f"{rng.choice(LAST_NAMES)} {rng.choice(['SAS', 'SARL', 'Conseil', 'Industrie', 'Labs'])}",
                 role=rng.choice(

@@ -23,6 +23,7 @@ _EQUIPE_MODEL_PERMISSIONS = [
 _EQUIPE_MODEL_PERMISSIONS += [
     ("home", "view_ambassadorprofile"),
     ("home", "invite_ambassador"),
+    ("home", "view_dashboard"),
     ("lms", "add_competence"),
     ("lms", "change_competence"),
     ("lms", "view_competence"),

@@ -95,6 +95,24 @@ same day: send dated messages through `home.services.notification_send_once`.
 """
 
 
+DASHBOARD_SECTIONS = "ambassadeurs_dashboard_sections"
+"""Sections of the staff dashboard (the admin home's panels and the reports page).
+
+Signature: ``fn() -> home.dashboard.Section | None``. The section's ``build(period)``
+returns its tables from selectors with a fixed number of aggregate queries whatever the
+data size, and the same for every member of staff (the figures are cached per period
+and language). See `home.dashboard`.
+"""
+
+FUNNEL_STAGES = "ambassadeurs_funnel_stages"
+"""Stages of the dashboard's funnel, after "active ambassadors".
+
+Signature: ``fn() -> list[home.dashboard.Stage]``. Hook order is stage order (lms:
+started a course, certified; briefings: signed up, attended, reported, qualified,
+landed). `home` counts all stages in one query.
+"""
+
+
 @dataclass(frozen=True)
 class Panel:
     """Something an app adds to a page `home` renders: a titled section whose body is

@@ -198,6 +198,7 @@ class AmbassadorProfile(models.Model):
         permissions = [
             ("invite_ambassador", _("Can invite ambassadors and answer membership requests")),
             ("suspend_ambassador", _("Can suspend and reactivate ambassadors")),
+            ("view_dashboard", _("Can see the staff dashboard")),
         ]
 
     def __str__(self):

@@ -1,9 +1,12 @@
 """`home` in the Wagtail admin: the ambassadors (list, *fiche ambassadeur*, invitations,
-CSV import — see `admin_views`) and the log actions of their membership history."""
+CSV import — see `admin_views`), the log actions of their membership history, and the
+staff dashboard (the admin home's panels and /admin/tableau-de-bord/, see
+`dashboard_views`)."""
 
+from django.urls import include, path
 from wagtail import hooks
 
-from . import imports
+from . import dashboard_views, imports
 from .admin_views import AmbassadorViewSet
 from .services import LOG_ACTIONS
 
@@ -17,3 +20,26 @@ def register_membership_log_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_ambassador_viewset():
     return AmbassadorViewSet()
+
+
+# --- The staff dashboard (home.dashboard_views) ---------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_dashboard_urls():
+    return [
+        path(
+            "tableau-de-bord/",
+            include((dashboard_views.urlpatterns, "dashboard"), namespace="dashboard"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboard_menu_item():
+    return dashboard_views.menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    dashboard_views.homepage_panels(request, panels)

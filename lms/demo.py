@@ -1480,6 +1480,24 @@ COURSE_TAKE_UP = {
 }
 
 
+# How many start a course in each month, relative to the others: fewer in the summer and
+# at Christmas, more at the rentrée and in January.
+SEASON = {1: 1.2, 2: 1.0, 3: 1.1, 4: 1.0, 5: 0.9, 6: 0.9, 7: 0.7, 8: 0.45, 9: 1.4, 10: 1.2}
+SEASON |= {11: 1.1, 12: 0.7}
+
+
+def _first_start(rng, now: datetime.datetime) -> datetime.datetime:
+    """When someone started their first course, within the last year: more of them
+    lately (the club grows by half over the year), following `SEASON`. Drawn by
+    rejection, from `rng` only (deterministic)."""
+    while True:
+        ago = rng.random()  # in years
+        moment = now - datetime.timedelta(days=365 * ago)
+        weight = (1.5 - 0.5 * ago) * SEASON[timezone.localtime(moment).month]
+        if rng.random() * 1.5 * 1.4 < weight:
+            return moment
+
+
 def _generated_history(generated_ids: list[int], courses: list[CoursePage]) -> tuple[int, int, int]:
     """A year of believable progress for the generated ambassadors who have none yet:
     some started the first course, fewer finished it, fewer still went on. Bulk inserts,
@@ -1512,7 +1530,6 @@ def _generated_history(generated_ids: list[int], courses: list[CoursePage]) -> t
     take_up = {course.pk: COURSE_TAKE_UP.get(course.slug, (0.1, 0.2)) for course in courses}
 
     now = timezone.now()
-    year = 365 * 24 * 3600
     step_rows: list[StepCompletion] = []
     course_rows: list[CourseCompletion] = []
     for user_id in people:
@@ -1536,15 +1553,19 @@ def _generated_history(generated_ids: list[int], courses: list[CoursePage]) -> t
             if after:
                 when = max(after) + datetime.timedelta(hours=rng.uniform(12, 60 * 24))
             else:
-                when = now - datetime.timedelta(seconds=rng.uniform(0, year))
+                when = _first_start(rng, now)
+            done = 0
             for step_id in course_steps_ids[:count]:
-                when = min(when + datetime.timedelta(minutes=rng.uniform(5, 7 * 24 * 60)), now)
+                when += datetime.timedelta(minutes=rng.uniform(5, 7 * 24 * 60))
+                if when > now:
+                    break  # not read yet: the rest of the course is still ahead of them
+                done += 1
                 step_rows.append(
                     StepCompletion(
                         user_id=user_id, step_id=step_id, course_id=course.pk, completed_at=when
                     )
                 )
-            if count == len(course_steps_ids):
+            if done == len(course_steps_ids):
                 finished[course.pk] = when
                 course_rows.append(
                     CourseCompletion(user_id=user_id, course_id=course.pk, completed_at=when)

@@ -143,3 +143,29 @@ def account_deletion_part(user):
 # home.hooks.DEMO_DATA; the badges' hooks (Mes badges, fiche, export, deletion,
 # reminders) through home's hooks; the badges' admin (the Badge snippet, the awards).
 from . import badge_admin, badge_demo, badge_hooks, demo  # noqa: E402, F401
+
+# --- The staff dashboard (home.dashboard) -------------------------------------------------
+
+
+@hooks.register(home_hooks.DASHBOARD_SECTIONS, order=10)
+def dashboard_courses_section():
+    """Per course: who started it within the period and who completed it since."""
+    from . import dashboard
+
+    return dashboard.courses_section()
+
+
+@hooks.register(home_hooks.DASHBOARD_SECTIONS, order=11)
+def dashboard_certified_section():
+    """Certified ambassadors today (by sector, language, country) and badges expiring."""
+    from . import dashboard
+
+    return dashboard.certified_section()
+
+
+@hooks.register(home_hooks.FUNNEL_STAGES, order=10)
+def dashboard_funnel_stages():
+    """The funnel's "Started a course" and "Earned a badge"."""
+    from . import dashboard
+
+    return dashboard.stages()

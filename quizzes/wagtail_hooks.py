@@ -117,3 +117,13 @@ def close_overdue_attempts(*, today):
 
 # The demo data registers itself through home.hooks.DEMO_DATA when imported.
 from . import demo  # noqa: E402, F401
+
+# --- The staff dashboard (home.dashboard) -------------------------------------------------
+
+
+@hooks.register(home_hooks.DASHBOARD_SECTIONS, order=20)
+def dashboard_questions_section():
+    """The hardest quiz questions of the period."""
+    from . import dashboard
+
+    return dashboard.questions_section()

@@ -329,3 +329,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# The staff dashboard's figures are computed once per period and language, then kept
+# this many seconds (the page says when they were computed and offers to refresh).
+DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "600"))

@@ -274,12 +274,22 @@ def test_staff_put_a_pending_sign_up_on_the_waiting_list(client, staff, selectio
 
     bruno = Signup.objects.get(pk=signups["bruno"].pk)
     assert bruno.status == SignupStatus.WAITLISTED
+    # Its own action, not a second "sign-up" on the mission's history.
     (entry,) = log_entries(mission)
-    assert (entry.user, entry.data["before"], entry.data["status"]) == (
+    assert (entry.action, entry.user, entry.data["before"], entry.data["status"]) == (
+        "briefings.waitlist",
         staff,
         "pending",
         "waitlisted",
     )
+    (row,) = client.get(roster_url(mission)).context["history"]
+    assert (row["what"], row["who"], row["about"]) == (
+        str(services.LOG_ACTIONS["briefings.waitlist"]),
+        staff.get_full_name(),
+        "Bruno Schmidt",
+    )
+    history = text(client.get(f"/admin/pages/{mission.pk}/history/"))
+    assert fr(services.LOG_ACTIONS["briefings.waitlist"]) in history
 
 
 def test_staff_decline_with_a_note_told_to_the_person(

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 
 SCALE = "60"
 SIMA = "salon-sima-2027-stand-de-la-sarthe"
+PAST = "rencontres-business-sarthe-a-paris"
+MISSIONS = 5 + len(briefings_demo.HISTORY)  # at scale, the year of history too
 
 
 def _seed(*args: str) -> str:
@@ -60,9 +62,15 @@ def _counts() -> dict[str, int]:
     }
 
 
+def _demo_slugs() -> set[str]:
+    return {data["slug"] for data in briefings_demo._missions(timezone.localdate())}
+
+
 def test_the_list_and_five_live_missions_of_every_promised_kind(demo, client):
     index = MissionIndexPage.objects.get()
-    missions = {m.slug: m for m in MissionPage.objects.child_of(index).live()}
+    missions = {
+        m.slug: m for m in MissionPage.objects.child_of(index).live().filter(slug__in=_demo_slugs())
+    }
     now = timezone.now()
 
     assert index.slug == "missions" and index.url == "/missions/"
@@ -115,8 +123,8 @@ def test_sima_is_full_with_a_waiting_list_in_queue_order(demo):
 
 
 def test_the_past_mission_has_its_attendance_certifie_attended_and_one_no_show(demo):
-    now = timezone.now()
-    (past,) = [m for m in MissionPage.objects.live() if m.ends_at < now]
+    past = _mission(PAST)
+    assert past.ends_at < timezone.now()
     statuses = dict(Signup.objects.filter(mission=past).values_list("user__email", "status"))
 
     assert statuses["certifie@ambassadeurs.example"] == SignupStatus.ATTENDED
@@ -158,12 +166,119 @@ def test_running_it_twice_creates_nothing_more(demo):
     again = _seed("--scale", SCALE)
 
     assert _counts() == before
-    assert "missions: 5 missions (0 created); 0 sign-ups" in again
+    assert f"missions: {MISSIONS} missions (0 created); 0 sign-ups" in again
 
 
 def test_at_scale_generated_ambassadors_nearly_fill_the_briefing_session(demo):
-    session = MissionPage.objects.get(kind=MissionKind.BRIEFING_SESSION)
+    session = _mission("seance-de-briefing-saison-des-salons")
     seats = selectors.seat_counts([session.pk], {session.pk: session.seats})[session.pk]
 
     assert seats.free == briefings_demo.FREE_SEATS_LEFT
     assert Signup.objects.filter(mission=session, user__email__startswith="ambassadeur-").exists()
+
+
+# --- The year of history, at scale -----------------------------------------------------
+
+HISTORY_SCALE = "200"
+
+
+@pytest.fixture
+def history(settings):
+    settings.DEBUG = True
+    return _seed("--scale", HISTORY_SCALE)
+
+
+def _history_missions():
+    return MissionPage.objects.filter(slug__in=[entry[0] for entry in briefings_demo.HISTORY])
+
+
+def test_at_scale_a_year_of_missions_one_or_two_a_month(history):
+    now = timezone.now()
+    missions = list(_history_missions())
+    past = [m for m in missions if m.ends_at < now]
+    upcoming = [m for m in missions if m.starts_at > now]
+
+    assert len(missions) == len(briefings_demo.HISTORY) and len(upcoming) == 2
+    assert all(now - timezone.timedelta(days=366) < m.starts_at for m in past)
+    months = {timezone.localtime(m.starts_at).strftime("%Y-%m") for m in past}
+    assert len(months) >= 11  # about one or two a month over the last twelve months
+    assert {m.kind for m in past} == {
+        MissionKind.TRADE_FAIR,
+        MissionKind.INVESTOR_WELCOME,
+        MissionKind.PROMOTION,
+        MissionKind.BRIEFING_SESSION,
+        MissionKind.WEBINAR,
+    }
+    for mission in missions:
+        mission.full_clean()
+        assert mission.live and mission.briefing
+        assert mission.roster.announced_at is not None  # run_daily announces none of them
+
+
+def test_past_missions_show_attendance_no_shows_and_cancellations(history):
+    now = timezone.now()
+    signups = Signup.objects.filter(mission__in=_history_missions()).select_related("mission")
+    past = [s for s in signups if s.mission.ends_at < now]
+    upcoming = [s for s in signups if s.mission.starts_at > now]
+    statuses = [s.status for s in past]
+
+    assert statuses.count(SignupStatus.ATTENDED) > len(statuses) / 2  # attended, mostly
+    assert SignupStatus.NO_SHOW in statuses and SignupStatus.CANCELLED in statuses
+    assert SignupStatus.DECLINED in statuses  # where the staff select
+    assert set(statuses) <= {
+        SignupStatus.ATTENDED,
+        SignupStatus.NO_SHOW,
+        SignupStatus.CANCELLED,
+        SignupStatus.DECLINED,
+    }
+    coming = {s.status for s in upcoming}
+    assert {SignupStatus.CONFIRMED, SignupStatus.WAITLISTED} <= coming
+    assert coming <= {SignupStatus.CONFIRMED, SignupStatus.WAITLISTED, SignupStatus.CANCELLED}
+    assert all(s.user.email.startswith("ambassadeur-") for s in signups)
+    assert all(s.created_at < s.mission.starts_at and s.created_at < now for s in signups)
+    assert all(s.status_changed_at >= s.created_at for s in signups)
+    for mission in _history_missions():
+        mine = [s for s in signups if s.mission_id == mission.pk]
+        seated = [s for s in mine if s.status in (SignupStatus.ATTENDED, SignupStatus.NO_SHOW,
+                                                   SignupStatus.CONFIRMED)]  # fmt: skip
+        assert len(seated) <= mission.seats
+        numbers = sorted(s.queue_number for s in mine)
+        assert numbers == list(range(1, len(mine) + 1))
+        assert mission.roster.last_queue_number == len(mine)
+        # First come, first served: the waiting list comes after every confirmed seat.
+        waiting = [s.queue_number for s in mine if s.status == SignupStatus.WAITLISTED]
+        if waiting:
+            assert len(seated) == mission.seats
+            assert max(s.queue_number for s in seated) < min(waiting)
+    assert Signup.objects.filter(mission__in=_history_missions()).count() >= 150
+
+
+def test_only_holders_of_the_required_badge_signed_up(history):
+    checked = 0
+    for mission in _history_missions().prefetch_related("required_badges"):
+        badges = list(mission.required_badges.all())
+        if not badges:
+            continue
+        for signup in Signup.objects.filter(mission=mission):
+            for badge in badges:
+                held = BadgeAward.objects.filter(
+                    user_id=signup.user_id,
+                    badge=badge,
+                    revoked_at__isnull=True,
+                    issued_at__lt=signup.created_at,
+                ).exclude(expires_at__lte=mission.starts_at)
+                assert held.exists(), (mission.slug, signup.user_id)
+                checked += 1
+    assert checked >= 10
+
+
+def test_history_is_made_once_also_at_a_larger_scale(history):
+    before = Signup.objects.filter(mission__in=_history_missions()).count()
+
+    _seed("--scale", HISTORY_SCALE)
+    out = _seed("--scale", "260")
+
+    assert f"missions: {MISSIONS} missions (0 created)" in out
+    assert Signup.objects.filter(mission__in=_history_missions()).count() == before
+    live = Signup.objects.live().values("mission", "user")
+    assert live.count() == live.distinct().count()

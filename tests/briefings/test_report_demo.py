@@ -15,12 +15,16 @@ from briefings import (
     report_selectors,
 )
 from briefings.models import (
+    QUALIFIED_REPORT_STATUSES,
+    REPORT_TRANSITIONS,
     Confidentiality,
     Debrief,
     MissionPage,
     ProjectReport,
     ReportNote,
     ReportStatus,
+    Signup,
+    SignupStatus,
 )
 from home.demo import GENERATED_PREFIX
 from home.models import User
@@ -76,7 +80,7 @@ def test_reports_at_every_status_and_a_draft_outside_the_pipeline(demo):
 
 def test_certifie_debriefed_the_past_mission_and_reported_from_it(demo):
     certifie = _user("certifie")
-    (past,) = [m for m in MissionPage.objects.live() if m.ends_at < timezone.now()]
+    past = MissionPage.objects.get(slug=report_demo.PAST_MISSION)
     debrief = Debrief.objects.get(mission=past, user=certifie)
 
     assert debrief.how_it_went and "Hexaform" in debrief.contacts_met
@@ -159,7 +163,8 @@ def test_at_scale_generated_reports_fill_the_pipeline(demo):
 
     assert generated.count() >= 3
     assert not generated.filter(status=ReportStatus.DRAFT).exists()
-    assert generated.values("author").distinct().count() == generated.count()
+    # One report outside any mission at most per person, one per mission attended.
+    assert generated.values("author", "mission").distinct().count() == generated.count()
 
 
 def test_seeding_twice_creates_nothing_twice(demo, settings):
@@ -169,3 +174,77 @@ def test_seeding_twice_creates_nothing_twice(demo, settings):
 
     assert _counts() == before
     assert "(0 created, 0 generated); 0 debriefs created" in output
+
+
+# --- The year of reports, at scale ------------------------------------------------------
+
+
+def test_the_pipeline_walked_by_generated_reports_follows_the_transitions():
+    for status, (moves, (low, high)) in report_demo.PIPELINE.items():
+        assert {to for to, _weight in moves} <= set(REPORT_TRANSITIONS[status]), status
+        assert 0 < low < high
+
+
+@pytest.fixture
+def history(settings):
+    settings.DEBUG = True
+    return _seed("--scale", "200")
+
+
+def test_at_scale_reports_spread_over_the_year_with_consistent_dates(history):
+    now = timezone.now()
+    generated = list(ProjectReport.objects.filter(author__email__startswith=GENERATED_PREFIX))
+    months = {timezone.localtime(r.submitted_at).strftime("%Y-%m") for r in generated}
+    statuses = {r.status for r in generated}
+
+    assert len(generated) >= 30
+    assert len(months) >= 8
+    assert statuses >= {
+        ReportStatus.QUALIFYING,
+        ReportStatus.QUALIFIED,
+        ReportStatus.DORMANT,
+        ReportStatus.OUT_OF_SCOPE,
+    }
+    assert ReportStatus.DRAFT not in statuses
+    assert any(r.is_restricted for r in generated)
+    for report in generated:
+        assert now - timezone.timedelta(days=366) < report.submitted_at <= now
+        assert report.created_at < report.submitted_at <= report.status_changed_at <= now
+        qualified = report.status in QUALIFIED_REPORT_STATUSES
+        assert (report.qualified_at is not None) >= qualified, report.status
+        if report.qualified_at:
+            assert report.submitted_at < report.qualified_at <= report.status_changed_at
+        assert (report.closed_at is not None) == report.is_closed, report.status
+        if report.closed_at:
+            assert report.closed_at == report.status_changed_at and report.closing_reason
+        if report.status == ReportStatus.RECEIVED:
+            assert report.status_changed_at == report.submitted_at and report.assignee is None
+        if report.is_restricted:
+            assert report.assignee == _user("responsable")
+
+
+def test_at_scale_some_reports_come_from_the_missions_their_authors_attended(history):
+    tagged = ProjectReport.objects.filter(
+        author__email__startswith=GENERATED_PREFIX, mission__isnull=False
+    ).select_related("mission")
+
+    assert tagged.count() >= 5
+    assert len({r.mission_id for r in tagged}) >= 3
+    for report in tagged:
+        assert Signup.objects.filter(
+            mission=report.mission, user=report.author, status=SignupStatus.ATTENDED
+        ).exists()
+        assert report.submitted_at > report.mission.ends_at
+
+
+def test_at_scale_reports_are_made_once_also_at_a_larger_scale(history):
+    before = set(ProjectReport.objects.values_list("author", "mission", "company_name"))
+
+    _seed("--scale", "200")
+    assert set(ProjectReport.objects.values_list("author", "mission", "company_name")) == before
+    _seed("--scale", "260")
+
+    after = ProjectReport.objects.values_list("author", "mission", "company_name")
+    assert set(after) >= before
+    generated = ProjectReport.objects.filter(author__email__startswith=GENERATED_PREFIX)
+    assert generated.values("author", "mission").distinct().count() == generated.count()

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
-from briefings import report_forms, report_services, report_views
+from briefings import report_forms, report_selectors, report_services, report_views
 from briefings.models import Debrief, ProjectReport, ReportStatus
 from home.models import MembershipStatus
 from tests.briefings.builders import add_mission, add_signup
@@ -485,7 +485,7 @@ def test_a_confirmed_participant_debriefs_once_the_mission_has_ended(
     assert client.get(f"/debrief/{past_mission.pk}/").status_code == 200
     refused = client.get(f"/debrief/{upcoming.pk}/")
     assert refused.status_code == 403
-    assert fr(report_views.NOT_A_PARTICIPANT) in refused.content.decode()
+    assert fr(report_selectors.NOT_A_PARTICIPANT) in refused.content.decode()
 
 
 @pytest.mark.parametrize("status", ["no_show", "cancelled", "waitlisted", None])

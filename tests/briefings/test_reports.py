@@ -11,15 +11,16 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from briefings import criteria as mission_criteria
 from briefings import report_selectors, report_services
-from briefings.models import ProjectReport, ReportNote, ReportStatus
+from briefings.models import Debrief, ProjectReport, ReportNote, ReportStatus
 from briefings.report_services import ReportRefused
 from home.groups import EQUIPE, RESPONSABLES
 from home.services import account_delete
 from lms.models import Badge, BadgeAward, BadgeCriterion
+from tests.briefings.builders import add_mission
 from tests.factories import AmbassadorProfileFactory, UserFactory
 
 DAY = datetime.timedelta(days=1)
@@ -260,6 +261,34 @@ def test_my_reports_are_mine_only_in_two_queries(ambassador, staff, django_asser
 
     assert sorted(m.report.company_name for m in mine) == ["Société 0", "Société 1", "Société 2"]
     assert all(len(m.feedback) == 1 for m in mine)
+
+
+def test_a_debrief_is_written_once_then_updated_and_is_not_logged(ambassador, index):
+    mission = add_mission(index, "Soirée des ambassadeurs", starts_in=-10 * DAY)
+    other = add_mission(index, "Salon SIMA")
+    logs_before = (ModelLogEntry.objects.count(), PageLogEntry.objects.count())
+
+    first = report_services.debrief_save(
+        user=ambassador, mission=mission, how_it_went="Bien.", contacts_met="Acme."
+    )
+    written = Debrief.objects.get()
+    again = report_services.debrief_save(
+        user=ambassador, mission=mission, how_it_went="Très bien.", contacts_met="Acme, Bêta."
+    )
+
+    assert again.pk == first.pk
+    debrief = Debrief.objects.get()
+    assert (debrief.user, debrief.mission_id, debrief.how_it_went, debrief.contacts_met) == (
+        ambassador,
+        mission.pk,
+        "Très bien.",
+        "Acme, Bêta.",
+    )
+    assert debrief.created_at == written.created_at
+    assert debrief.updated_at > written.updated_at
+    # A participant's own writing, not a step of the pipeline: nothing on any history.
+    assert (ModelLogEntry.objects.count(), PageLogEntry.objects.count()) == logs_before
+    assert not other.debriefs.exists()
 
 
 def test_contact_details_of_long_closed_reports_are_removed_by_the_daily_job(

@@ -132,6 +132,11 @@ def test_staff_selection_pending_then_confirmed_waitlisted_or_declined(index, ba
     ]
     assert Signup.objects.get(user=three).status_note == "Profil"
     assert _quiet[-3:] == [(one.pk, "confirmed"), (two.pk, "waitlisted"), (three.pk, "declined")]
+    assert log_of(mission)[-3:] == [
+        ("briefings.confirm", staff.pk, one.pk, "confirmed"),
+        ("briefings.waitlist", staff.pk, two.pk, "waitlisted"),
+        ("briefings.decline", staff.pk, three.pk, "declined"),
+    ]
     # Staff selection: a freed seat waits for the staff's choice.
     services.signup_cancel(signup=Signup.objects.get(user=one), actor=one)
     assert dict(statuses(mission))[two.pk] == "waitlisted"

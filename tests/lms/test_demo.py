@@ -223,3 +223,21 @@ def test_every_demo_page_and_document_answers_to_an_ambassador_who_completed_the
         response = client.get(document.url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
+
+
+def test_first_starts_fall_within_the_year_following_the_seasons():
+    import random
+
+    from lms.demo import _first_start
+
+    now = timezone.now()
+    rng = random.Random(1)
+    starts = [_first_start(rng, now) for _ in range(20000)]
+    months = {}
+    for start in starts:
+        assert now - timedelta(days=366) < start <= now
+        month = timezone.localtime(start).month
+        months[month] = months.get(month, 0) + 1
+
+    assert months[8] < months[9] / 2  # the summer break, then the rentrée
+    assert _first_start(random.Random(7), now) == _first_start(random.Random(7), now)
