@@ -41,43 +41,44 @@ def sent_reports():
     )
 
 
-def signed_up(period: Period) -> Exists:
+# Each stage is `pk__in` a set of people read once (rather than a correlated EXISTS per
+# ambassador): quicker at 50,000 ambassadors on PostgreSQL and SQLite alike.
+
+
+def signed_up(period: Period) -> Q:
     """People with a sign-up created within the period, whatever its status."""
-    return Exists(Signup.objects.filter(period.q("created_at"), user=OuterRef("pk")))
+    return Q(pk__in=Signup.objects.filter(period.q("created_at")).values("user"))
 
 
-def attended(period: Period) -> Exists:
+def attended(period: Period) -> Q:
     """People marked as having attended a mission that starts within the period."""
-    return Exists(
-        Signup.objects.filter(
-            period.q("mission__starts_at"), user=OuterRef("pk"), status=SignupStatus.ATTENDED
-        )
+    return Q(
+        pk__in=Signup.objects.filter(
+            period.q("mission__starts_at"), status=SignupStatus.ATTENDED
+        ).values("user")
     )
 
 
-def reported(period: Period) -> Exists:
+def reported(period: Period) -> Q:
     """People who sent a project report within the period."""
-    return Exists(sent_reports().filter(period.q("submitted_at"), author=OuterRef("pk")))
+    return Q(pk__in=sent_reports().filter(period.q("submitted_at")).values("author"))
 
 
-def had_qualified(period: Period) -> Exists:
+def had_qualified(period: Period) -> Q:
     """People with a report first qualified within the period."""
-    return Exists(
-        sent_reports().filter(
-            period.q("qualified_at"), qualified_at__isnull=False, author=OuterRef("pk")
-        )
+    return Q(
+        pk__in=sent_reports()
+        .filter(period.q("qualified_at"), qualified_at__isnull=False)
+        .values("author")
     )
 
 
-def had_landed(period: Period) -> Exists:
+def had_landed(period: Period) -> Q:
     """People with a report landed (closed as such) within the period."""
-    return Exists(
-        sent_reports().filter(
-            period.q("closed_at"),
-            status=ReportStatus.LANDED,
-            closed_at__isnull=False,
-            author=OuterRef("pk"),
-        )
+    return Q(
+        pk__in=sent_reports()
+        .filter(period.q("closed_at"), status=ReportStatus.LANDED, closed_at__isnull=False)
+        .values("author")
     )
 
 
