@@ -78,7 +78,9 @@ def _formatter(percent: bool):
     def format_value(value):
         if value is None:
             return ""
-        text = number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
+        text = number_format(
+            value, decimal_pos=0 if float(value).is_integer() else 1, force_grouping=True
+        )
         return f"{text} %" if percent else text
 
     return format_value

@@ -149,6 +149,12 @@ def test_a_chart_is_inline_svg_hidden_from_assistive_technologies_with_its_value
     assert "currentColor" in svg
 
 
+def test_charts_print_localised_numbers():
+    chart = Chart(kind="bar", labels=["A"], series=[("n", [42386])])
+    with translation.override("fr"):
+        assert ">42\xa0386<" in render(chart)
+
+
 def test_percent_charts_print_localised_percentages():
     chart = Chart(kind="bar", labels=["A"], series=[("rate", [66.7])], percent=True)
     with translation.override("fr"):
